@@ -1,0 +1,32 @@
+"""A community cadre: ages, may be trained, retires; competence follows schooling and training."""
+
+from __future__ import annotations
+
+import mesa
+
+
+class Cadre(mesa.Agent):
+    """One cadre (village secretary, former village head, committee member, dispatched cadre)."""
+
+    def __init__(self, model: mesa.Model, age: float, schooling: int, competence: float,
+                 role: str, dispatched: bool = False) -> None:
+        super().__init__(model)
+        self.age = age
+        self.schooling = schooling
+        self.competence = competence
+        self.role = role
+        self.dispatched = dispatched
+        self.trainings = 0
+
+    def age_one_month(self) -> None:
+        """Grow a month older."""
+        self.age += 1.0 / 12.0
+
+    def train(self, gain: float) -> None:
+        """Study visit or temporary post elsewhere (BRIEF §4 'train some')."""
+        self.competence = min(1.0, self.competence + gain)
+        self.trainings += 1
+
+    def due_to_retire(self, retire_age: float) -> bool:
+        """'Retire some': cadres reaching the retirement age leave (dispatched cadres return)."""
+        return self.age >= retire_age

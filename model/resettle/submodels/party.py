@@ -1,0 +1,54 @@
+"""Party members: activity, responsibility zones and recruitment of younger members (§6).
+
+Each month a member below ``member_active_age_limit`` is active with probability
+``member_activity`` (+ ``member_posts_activity`` where 'one member one post' and responsibility
+zones give members a carrier); members working outside the community are active half as often
+(assumption: mobile members, §3). Active members contact residents of their zone — the village
+when branches are by village, the building area when by building — which is the vanguard
+exposure in the attitude submodel. Recruitment takes the most urban-minded of the 18-45
+year-olds ('adhere to standards, improve structure').
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from resettle.population import SECTOR_OUTSIDE, Residents
+
+RECRUIT_AGE = (18.0, 45.0)  # §6 'younger members'; bounds assumption
+MOBILE_ACTIVITY_FACTOR = 0.5  # assumption: members working outside are half as active
+
+
+def activity(r: Residents, base: float, posts_extra: float, posts: bool, age_limit: float,
+             rng: np.random.Generator) -> np.ndarray:
+    """Which members are active this month (boolean per resident)."""
+    p = base + (posts_extra if posts else 0.0)
+    p = np.where(r.sector == SECTOR_OUTSIDE, p * MOBILE_ACTIVITY_FACTOR, p)
+    return r.party & (r.age < age_limit) & (rng.random(r.n) < p)
+
+
+def zones(r: Residents, basis: str, n_buildings: int, areas: int) -> tuple[np.ndarray, int]:
+    """Responsibility zone of every resident and the number of zones."""
+    if basis == "village":
+        return r.village.astype(np.int64), int(r.village.max()) + 1
+    return (r.building.astype(np.int64) * areas) // max(n_buildings, 1), areas
+
+
+def vanguard_reach(active: np.ndarray, zone: np.ndarray, n_zones: int,
+                   contacts: int) -> np.ndarray:
+    """Probability that a resident is contacted by an active member this month."""
+    residents = np.bincount(zone, minlength=n_zones)
+    members = np.bincount(zone, weights=active.astype(float), minlength=n_zones)
+    return np.minimum(1.0, members * contacts / np.maximum(residents, 1))[zone]
+
+
+def recruit(r: Residents, k: int, rng: np.random.Generator) -> np.ndarray:
+    """Admit ``k`` new members among 18-45 non-members, weighted by attitude."""
+    pool = np.flatnonzero(~r.party & (r.age >= RECRUIT_AGE[0]) & (r.age <= RECRUIT_AGE[1]))
+    k = min(k, len(pool))
+    if k <= 0:
+        return pool[:0]
+    w = r.attitude[pool] + 1e-9
+    chosen = rng.choice(pool, size=k, replace=False, p=w / w.sum())
+    r.party[chosen] = True
+    return chosen
