@@ -7,8 +7,8 @@
 
 __version__ = "0.1.0"
 
-from resettle.errors import ScenarioError  # noqa: E402
-from resettle.model import CommunityModel  # noqa: E402
-from resettle.scenario import Scenario, load_scenario  # noqa: E402
+from resettle.errors import ScenarioError
+from resettle.model import CommunityModel
+from resettle.scenario import Scenario, load_scenario
 
 __all__ = ["CommunityModel", "Scenario", "ScenarioError", "__version__", "load_scenario"]

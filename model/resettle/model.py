@@ -18,22 +18,20 @@ from resettle import __version__
 from resettle.agents import (
     Cadre,
     Cooperative,
-    GeneralBranch,
     Household,
     MassOrganisation,
     PartyBranch,
     PropertyCompany,
     Resident,
-    ResidentsCommittee,
 )
 from resettle.ledger import Ledger
 from resettle.metrics import HEADLINE, monthly_row
 from resettle.monthly import MonthlyProcesses
 from resettle.network import build_layers, to_networkx
-from resettle.population import SECTOR_COMPANY, SECTOR_SERVICES, build_population
+from resettle.population import build_population
 from resettle.scenario import Scenario
 from resettle.seeds import as_seed
-from resettle.submodels import cadres, finances, organisations
+from resettle.submodels import cadres, finances
 
 
 class CommunityModel(Model):

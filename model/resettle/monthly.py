@@ -12,9 +12,9 @@ from collections import deque
 import numpy as np
 
 from resettle.agents import Cadre
+from resettle.network import random_group_partner
 from resettle.params import Levers
 from resettle.population import SECTOR_COMPANY, SECTOR_ENTERPRISE, SECTOR_SERVICES
-from resettle.network import random_group_partner
 from resettle.submodels import (
     attitude,
     cadres,

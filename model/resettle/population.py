@@ -14,7 +14,7 @@ from resettle.params import Community
 
 AGE_BANDS = ((0.0, 16.0), (16.0, 40.0), (40.0, 60.0), (60.0, 85.0))  # bands of age_shares
 WORKING_AGE = (16.0, 60.0)  # China NBS working-age definition, 16-59
-PARTY_AGE_SPREAD = 8.0  # assumption: sd (years) of the age weighting that places party members
+PARTY_MIN_AGE = 18.0  # CCP constitution: members are 18 or older
 SECTOR_NONE, SECTOR_ENTERPRISE, SECTOR_COMPANY, SECTOR_SERVICES, SECTOR_OUTSIDE = range(5)
 SECTORS = ("none", "enterprise", "company", "services", "outside")
 
@@ -168,14 +168,29 @@ def draw_attitudes(age: np.ndarray, village: np.ndarray, c: Community,
 
 
 def draw_party(age: np.ndarray, c: Community, rng: np.random.Generator) -> np.ndarray:
-    """Party members among adults, weighted toward ``party_member_mean_age`` (mostly older)."""
-    adults = np.flatnonzero(age >= 18)
-    weight = np.exp(-0.5 * ((age[adults] - c.party_member_mean_age) / PARTY_AGE_SPREAD) ** 2)
+    """Party members among adults 18+, drawn with weights ``exp(β·age)`` where β is solved so
+    that the expected mean age of members is ``party_member_mean_age`` (mostly older, §1)."""
+    adults = np.flatnonzero(age >= PARTY_MIN_AGE)
     k = min(c.party_members, len(adults))
-    chosen = rng.choice(adults, size=k, replace=False, p=weight / weight.sum())
     party = np.zeros(len(age), bool)
-    party[chosen] = True
+    if k == 0:
+        return party
+    a = age[adults]
+    weight = age_tilt(a, c.party_member_mean_age)
+    party[rng.choice(adults, size=k, replace=False, p=weight / weight.sum())] = True
     return party
+
+
+def age_tilt(a: np.ndarray, target: float) -> np.ndarray:
+    """Weights exp(β·(a - mean)) with β found by bisection so the weighted mean is ``target``
+    (clamped to the range of ``a``)."""
+    target = min(max(target, a.min()), a.max())
+    lo, hi = -2.0, 2.0
+    for _ in range(60):
+        beta = 0.5 * (lo + hi)
+        w = np.exp(beta * (a - a.mean()))
+        lo, hi = (beta, hi) if np.dot(w, a) / w.sum() < target else (lo, beta)
+    return np.exp(0.5 * (lo + hi) * (a - a.mean()))
 
 
 def draw_employment(age: np.ndarray, female: np.ndarray, c: Community, rng: np.random.Generator,

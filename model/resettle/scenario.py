@@ -113,7 +113,7 @@ def _load(path: Path, seen: tuple[Path, ...]) -> Scenario:
         raise ScenarioError(f"{path}: [scenario] extends: circular reference")
     data = _read_toml(path)
     try:
-        return _build(path, data, seen + (path.resolve(),))
+        return _build(path, data, (*seen, path.resolve()))
     except ScenarioError as err:
         raise err.with_file(path) from None
 

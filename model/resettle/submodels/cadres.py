@@ -17,13 +17,15 @@ ROLES = ("village secretary", "former village head", "committee member")
 
 def initial_schooling(n: int, low_share: float, college_share: float,
                       rng: np.random.Generator) -> np.ndarray:
-    """Schooling of the starting cadres: a ``low_share`` at junior high or less (§2.3),
-    a ``college_share`` with college, the rest senior high; low split evenly (assumption)."""
-    u = rng.random(n)
-    level = np.full(n, 2)
-    level[u < low_share] = np.where(rng.random(int((u < low_share).sum())) < 0.5, 0, 1)
-    level[u >= 1.0 - college_share] = 3
-    return level
+    """Schooling of the starting cadres, in exact shares: ``low_share`` at junior high or less
+    (§2.3; split evenly between primary and junior high, assumption), ``college_share`` with
+    college, the rest senior high; shuffled."""
+    n_low = round(low_share * n)
+    n_college = min(round(college_share * n), n - n_low)
+    n_primary = n_low // 2
+    level = np.array([0] * n_primary + [1] * (n_low - n_primary) + [3] * n_college
+                     + [2] * (n - n_low - n_college))
+    return rng.permutation(level)
 
 
 def create_initial_cadres(model, community, uncert, rng: np.random.Generator) -> list[Cadre]:
@@ -75,7 +77,7 @@ def replace_weakest(model, share: float, rng: np.random.Generator) -> int:
     """Elections replace the weakest ``share`` of local cadres with recruits."""
     local = sorted((c for c in model.cadres if not c.dispatched),
                    key=lambda c: (c.competence, c.unique_id))
-    k = int(round(share * len(local)))
+    k = round(share * len(local))
     for cadre in local[:k]:
         cadre.remove()
         recruit(model, model.params.uncertainties, model.levers.cadre_recruit_schooled_share, rng)
