@@ -13,7 +13,7 @@ import pandas as pd
 from resettle.scenario import SECTIONS, Scenario
 
 SECTION_TITLES = {
-    "community": "The community at the start (BRIEF §2). Facts from the seed; the rest assumptions.",
+    "community": "The community at the start (BRIEF §2): seed facts; the rest assumptions.",
     "levers": "Levers: what a planner chooses. Scheme 1 (§4) values; Scheme 2 (§5) differs.",
     "uncertainties": "Uncertainties: behavioural constants nobody controls; sweeps vary them.",
 }

@@ -113,6 +113,7 @@ class CommunityModel(Model):
         return self.metrics()
 
     def _record(self) -> None:
+        self.month_flows = self.ledger.close_month()
         self.rows.append(monthly_row(self))
         self.datacollector.collect(self)
 

@@ -12,7 +12,7 @@ from collections import deque
 import numpy as np
 
 from resettle.agents import Cadre
-from resettle.network import random_group_partner
+from resettle.network import ContactSampler, GroupSampler
 from resettle.params import Levers
 from resettle.population import SECTOR_COMPANY, SECTOR_ENTERPRISE, SECTOR_SERVICES
 from resettle.submodels import (
@@ -175,15 +175,13 @@ class MonthlyProcesses:
         """Social influence rounds on the contact network, then exposure drift."""
         r, u = self.model.people, self.model.params.uncertainties
         mu = u.convergence_rate * attitude.plasticity(r.age, u.plasticity_decay)
-        weights = self.tie_weights()
         work = np.where(r.employed & np.isin(r.sector, LOCAL_SECTORS), r.sector, -1)
         layers = self.model.layers
+        sampler = ContactSampler([layers["household"], layers["building"], layers["village"],
+                                  GroupSampler(work)], self.tie_weights())
         for _ in range(u.contacts_per_month):
-            partners = [layers["household"].sample(self.rng), layers["building"].sample(self.rng),
-                        layers["village"].sample(self.rng),
-                        random_group_partner(work, self.rng)]
-            chosen = attitude.choose_partners(partners, weights, self.rng)
-            attitude.influence_round(r.attitude, chosen, u.confidence_bound, mu, self.rng)
+            attitude.influence_round(r.attitude, sampler.draw(self.rng), u.confidence_bound, mu,
+                                     self.rng)
         gain = attitude.plasticity(r.age, u.plasticity_decay) * self.exposure(month)
         attitude.exposure_drift(r.attitude, gain)
 

@@ -15,7 +15,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Layer:
-    """Undirected ties in CSR form: the neighbours of ``i`` are ``indices[indptr[i]:indptr[i+1]]``."""
+    """Undirected ties in CSR form: neighbours of i are ``indices[indptr[i]:indptr[i+1]]``."""
 
     indptr: np.ndarray
     indices: np.ndarray
@@ -27,11 +27,62 @@ class Layer:
 
     def sample(self, rng: np.random.Generator) -> np.ndarray:
         """One random neighbour per node (-1 for nodes without ties)."""
-        deg = self.degree
-        pick = self.indptr[:-1] + np.floor(rng.random(len(deg)) * deg).astype(np.int64)
-        out = np.full(len(deg), -1, dtype=np.int64)
-        has = deg > 0
-        out[has] = self.indices[pick[has]]
+        out = np.full(len(self.indptr) - 1, -1, dtype=np.int64)
+        has = np.flatnonzero(self.degree > 0)
+        out[has] = self.sample_nodes(has, rng)
+        return out
+
+    def sample_nodes(self, nodes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """One random neighbour for each of ``nodes`` (all must have ties)."""
+        start = self.indptr[nodes]
+        deg = self.indptr[nodes + 1] - start
+        return self.indices[start + (rng.random(len(nodes)) * deg).astype(np.int64)]
+
+
+class GroupSampler:
+    """Random contacts within groups (e.g. co-workers): each member's contact is a uniformly
+    random member of its group (possibly itself, which then counts as no contact)."""
+
+    def __init__(self, groups: np.ndarray) -> None:
+        valid = np.flatnonzero(groups >= 0)
+        self.order = valid[np.argsort(groups[valid], kind="stable")]
+        g_sorted = groups[self.order]
+        self.start = np.searchsorted(g_sorted, groups, side="left")
+        self.size = np.searchsorted(g_sorted, groups, side="right") - self.start
+        self.size[groups < 0] = 0
+
+    @property
+    def degree(self) -> np.ndarray:
+        """Nonzero for members of a group."""
+        return self.size
+
+    def sample_nodes(self, nodes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """A random member of each node's group (all ``nodes`` must be members)."""
+        offs = (rng.random(len(nodes)) * self.size[nodes]).astype(np.int64)
+        return self.order[self.start[nodes] + offs]
+
+
+class ContactSampler:
+    """Draws one contact per node per round: first a layer, with probability proportional to
+    the layer weights among the layers where the node has ties, then a tie in that layer."""
+
+    def __init__(self, layers: list, weights: np.ndarray) -> None:
+        self.layers = layers
+        avail = np.stack([layer.degree > 0 for layer in layers])
+        w = np.where(avail, np.asarray(weights, float)[:, None], 0.0)
+        total = w.sum(axis=0)
+        self.active = np.flatnonzero(total > 0)
+        self.cum = (np.cumsum(w, axis=0) / np.where(total > 0, total, 1.0))[:, self.active]
+        self.n = len(total)
+
+    def draw(self, rng: np.random.Generator) -> np.ndarray:
+        """Contacts of every node this round (-1 for nodes with no ties at all)."""
+        u = rng.random(len(self.active))
+        choice = np.minimum((self.cum[:-1] <= u).sum(axis=0), len(self.layers) - 1)
+        out = np.full(self.n, -1, dtype=np.int64)
+        for k, layer in enumerate(self.layers):
+            nodes = self.active[choice == k]
+            out[nodes] = layer.sample_nodes(nodes, rng)
         return out
 
 
@@ -46,37 +97,14 @@ def csr_from_edges(n: int, u: np.ndarray, v: np.ndarray) -> Layer:
     return Layer(indptr=indptr, indices=dst)
 
 
-def random_group_partner(groups: np.ndarray, rng: np.random.Generator,
-                         members: np.ndarray | None = None) -> np.ndarray:
-    """For each node, a uniformly random node of the same group (may be itself; -1 if no group).
-
-    ``groups`` holds a group id per node, negative for nodes outside every group.
-    """
-    n = len(groups)
-    valid = groups >= 0 if members is None else (groups >= 0) & members
-    order = np.flatnonzero(valid)[np.argsort(groups[valid], kind="stable")]
-    g_sorted = groups[order]
-    starts = np.searchsorted(g_sorted, groups, side="left")
-    ends = np.searchsorted(g_sorted, groups, side="right")
-    size = ends - starts
-    out = np.full(n, -1, dtype=np.int64)
-    ok = valid & (size > 0)
-    offs = np.floor(rng.random(int(ok.sum())) * size[ok]).astype(np.int64)
-    out[ok] = order[starts[ok] + offs]
-    return out
-
-
 def group_ties(groups: np.ndarray, degree: int, rng: np.random.Generator) -> Layer:
     """Each node draws ``degree`` random ties inside its group; ties are made symmetric."""
     n = len(groups)
     if degree <= 0:
         return csr_from_edges(n, np.empty(0, np.int64), np.empty(0, np.int64))
     u = np.repeat(np.arange(n), degree)
-    # partners are drawn on the repeated array; integer division maps them back to node ids
-    v = random_group_partner(np.repeat(groups, degree), rng)
-    ok = v >= 0
-    v = v // degree
-    return csr_from_edges(n, u[ok], v[ok])
+    v = GroupSampler(groups).sample_nodes(u, rng)
+    return csr_from_edges(n, u, v)
 
 
 def build_layers(household: np.ndarray, building: np.ndarray, village: np.ndarray,
@@ -106,7 +134,7 @@ def _complete_within_groups(order: np.ndarray, g_sorted: np.ndarray) -> tuple[np
 
 
 def to_networkx(layers: dict[str, Layer], n: int) -> nx.Graph:
-    """A networkx Graph of the static layers; each edge's ``layers`` lists where the tie comes from."""
+    """A networkx Graph of the static layers; an edge's ``layers`` says where it comes from."""
     graph = nx.Graph()
     graph.add_nodes_from(range(n))
     for name, layer in layers.items():

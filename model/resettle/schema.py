@@ -61,16 +61,8 @@ def _check_type(name: str, value: Any, default: Any) -> Any:
         if not isinstance(value, bool):
             raise ScenarioError(f"{name}: expected true or false, got {value!r}")
         return value
-    if isinstance(default, int):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ScenarioError(f"{name}: expected a whole number, got {value!r}")
-        return value
-    if isinstance(default, float):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ScenarioError(f"{name}: expected a number, got {value!r}")
-        if not math.isfinite(value):
-            raise ScenarioError(f"{name}: expected a finite number, got {value!r}")
-        return float(value)
+    if isinstance(default, int | float):
+        return _check_number(name, value, default)
     if isinstance(default, str):
         if not isinstance(value, str):
             raise ScenarioError(f"{name}: expected text, got {value!r}")
@@ -80,10 +72,23 @@ def _check_type(name: str, value: Any, default: Any) -> Any:
     raise TypeError(f"unsupported parameter type for {name}")  # programming error
 
 
+def _check_number(name: str, value: Any, default: int | float) -> int | float:
+    """Whole numbers for int parameters; any finite number (as float) for float ones."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        raise ScenarioError(f"{name}: expected {kind}, got {value!r}")
+    if isinstance(default, int) and not isinstance(value, int):
+        raise ScenarioError(f"{name}: expected a whole number, got {value!r}")
+    if not math.isfinite(value):
+        raise ScenarioError(f"{name}: expected a finite number, got {value!r}")
+    return value if isinstance(default, int) else float(value)
+
+
 def _check_tuple(name: str, value: Any, default: tuple) -> tuple:
     if not isinstance(value, list | tuple) or len(value) != len(default):
         raise ScenarioError(f"{name}: expected a list of {len(default)} values, got {value!r}")
-    return tuple(_check_type(f"{name}[{i}]", v, d) for i, (v, d) in enumerate(zip(value, default, strict=True)))
+    pairs = enumerate(zip(value, default, strict=True))
+    return tuple(_check_type(f"{name}[{i}]", v, d) for i, (v, d) in pairs)
 
 
 def _check_range(name: str, value: Any, meta: dict) -> None:

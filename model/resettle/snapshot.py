@@ -32,6 +32,14 @@ def agent_snapshot(model) -> pd.DataFrame:
     return _tag(frame, model)
 
 
+def label(agent) -> str:
+    """A readable name: the agent's name, kind (mass organisations) or role (cadres)."""
+    for attr in ("name", "kind", "role"):
+        if isinstance(getattr(agent, attr, None), str):
+            return getattr(agent, attr)
+    return type(agent).__name__
+
+
 def organisation_snapshot(model) -> pd.DataFrame:
     """One row per organisation agent and cadre: kind, name, founding month, key state."""
     rows = []
@@ -40,7 +48,7 @@ def organisation_snapshot(model) -> pd.DataFrame:
         if kind in ("Resident", "Household"):
             continue
         rows.append({"agent_id": agent.unique_id, "kind": kind,
-                     "name": getattr(agent, "name", getattr(agent, "kind", getattr(agent, "role", ""))),
+                     "name": label(agent),
                      "founded_month": getattr(agent, "founded_month", None),
                      "age": getattr(agent, "age", None),
                      "competence": getattr(agent, "competence", None)})

@@ -70,20 +70,6 @@ def deffuant_weisbuch(x: np.ndarray, epsilon: float, mu: float, rounds: int,
     return x
 
 
-def choose_partners(layer_partners: list[np.ndarray], weights: np.ndarray,
-                    rng: np.random.Generator) -> np.ndarray:
-    """Each node picks a layer with probability ``weights`` (renormalised over the layers where
-    it has a partner) and takes that layer's partner; -1 where it has none."""
-    stacked = np.stack(layer_partners)  # layers x n
-    w = np.where(stacked >= 0, weights[:, None], 0.0)
-    total = w.sum(axis=0)
-    cum = np.cumsum(w, axis=0)
-    draw = rng.random(stacked.shape[1]) * total
-    layer = np.minimum((cum <= draw[None, :]).sum(axis=0), len(weights) - 1)
-    chosen = stacked[layer, np.arange(stacked.shape[1])]
-    return np.where(total > 0, chosen, -1)
-
-
 def influence_round(x: np.ndarray, partners: np.ndarray, epsilon: float, mu: np.ndarray,
                     rng: np.random.Generator) -> int:
     """One round of social influence along the proposed partners (made disjoint first)."""

@@ -114,7 +114,7 @@ def training_step(r: Residents, searching: np.ndarray, seats: int, months: int,
 
 
 def layoffs(r: Residents, sector: int, keep: int, rng: np.random.Generator) -> np.ndarray:
-    """Reduce the local staff of ``sector`` to ``keep`` by random layoffs; returns those laid off."""
+    """Cut the local staff of ``sector`` to ``keep`` by random layoffs; returns who was laid off."""
     staff = np.flatnonzero(r.employed & (r.sector == sector))
     excess = len(staff) - max(keep, 0)
     if excess <= 0:
