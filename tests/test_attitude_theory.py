@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from resettle.network import ContactSampler, Layer
 from resettle.submodels.attitude import (
     bounded_confidence,
-    choose_partners,
     deffuant_weisbuch,
     disjoint_pairs,
     exposure_drift,
@@ -309,13 +309,26 @@ def test_exposure_drift_closes_gap_by_gain() -> None:
 # Partner choice and influence rounds
 # --------------------------------------------------------------------------------------------
 
+def _fixed_layer(partner: np.ndarray) -> Layer:
+    """A Layer in which node i's only tie is ``partner[i]`` (none where it is -1)."""
+    has = partner >= 0
+    indptr = np.concatenate([[0], np.cumsum(has)]).astype(np.int64)
+    return Layer(indptr=indptr, indices=partner[has].astype(np.int64))
+
+
+def choose_partners(layers: list[np.ndarray], weights: np.ndarray,
+                    rng: np.random.Generator) -> np.ndarray:
+    """One ContactSampler round over layers given as one fixed partner per node."""
+    return ContactSampler([_fixed_layer(p) for p in layers], weights).draw(rng)
+
+
 def _layer_partners(n: int, n_layers: int) -> list[np.ndarray]:
     """Layer l proposes partner (i + l + 1) mod n, so the layer is recoverable from the id."""
     i = np.arange(n)
     return [(i + layer + 1) % n for layer in range(n_layers)]
 
 
-def test_choose_partners_none_when_no_layer_has_partner() -> None:
+def test_contact_sampler_none_when_no_layer_has_partner() -> None:
     """A node with no partner in any layer gets -1; others get a partner from some layer."""
     n = 8
     layers = [np.full(n, -1) for _ in range(3)]
@@ -332,7 +345,7 @@ def test_choose_partners_none_when_no_layer_has_partner() -> None:
 
 
 @pytest.mark.parametrize("missing_first", [False, True])
-def test_choose_partners_layer_rates_match_weights(missing_first: bool) -> None:
+def test_contact_sampler_layer_rates_match_weights(missing_first: bool) -> None:
     """Layers are chosen at rates equal to the weights, renormalised over available layers."""
     n, n_rep = 20_000, 20
     weights = np.array([5.0, 3.0, 1.5, 0.5])  # unnormalised on purpose
