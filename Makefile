@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml tools/find_python.sh
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/resettle run scenarios/scheme1.toml scenarios/scheme2.toml --reps 5 --out outputs/demo
+	$(VENV)/bin/resettle run scenarios/scheme1.toml scenarios/scheme2.toml --reps 5 --out outputs/demo --force
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check model tests benchmarks

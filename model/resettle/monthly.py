@@ -27,7 +27,7 @@ from resettle.submodels import (
     party,
     stability,
 )
-from resettle.submodels.fee_collection import collect_fees
+from resettle.submodels.fee_collection import collect_fees, fee_history
 from resettle.submodels.schedule import due_this_month
 
 # Dongyu today (§1(1)): village branches run village cooperatives, the collectives pay the
@@ -51,6 +51,8 @@ class MonthlyProcesses:
         self.scores: dict[str, float] = {}
         self.complaint_share = 0.0
         self.active = np.zeros(model.people.n, bool)
+        self.paid_own_property_fee = np.zeros(model.homes.n, bool)
+        fee_history(model, self, model.params.community.fee_history_months)
 
     def run(self, month: int) -> None:
         """One month, in the documented order."""
@@ -209,7 +211,8 @@ class MonthlyProcesses:
         reach = party.vanguard_reach(self.active, zone, n_zones, u.contacts_per_active_member)
         contacted = self.rng.random(r.n) < reach
         return (u.publicity_effect + u.culture_effect * culture + u.school_effect * school
-                + u.vanguard_effect * contacted + u.job_effect * r.employed)
+                + u.vanguard_effect * contacted + u.job_effect * r.employed
+                + u.owner_effect * self.paid_own_property_fee[r.household])
 
     def school_attendance(self, seats: int) -> np.ndarray:
         """Random adults filling the community school's seats this month."""

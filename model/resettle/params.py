@@ -94,6 +94,11 @@ class Community(Section):
     village_attitude_offsets: tuple = param((0.04, 0.02, -0.02, -0.04), unit="0..1",
                                             source=A, low=-0.2, high=0.2)
     initial_service_quality: float = param(0.5, unit="0..1", source=A, low=0, high=1)
+    fee_history_months: int = param(24, unit="billing periods",
+                                    source="§1 (the community has run about two years)",
+                                    low=0, high=120,
+                                    doc="fee periods simulated before month 1 to set arrears "
+                                        "lock-ins and last payments")
 
     def check(self) -> None:
         n = len(self.village_names)
@@ -228,6 +233,9 @@ class Uncertainties(Section):
     vanguard_effect: float = param(0.02, unit="per contact", source=A, low=0, high=0.2)
     contacts_per_active_member: int = param(8, unit="residents/month", source=A,
                                             low=0, high=100)
+    owner_effect: float = param(0.003, unit="per period paid", source="§2 problem 2 (collective "
+                                "payment keeps residents passive); value assumption", low=0,
+                                high=0.05, doc="attitude gain from paying one's own property fee")
     job_effect: float = param(0.006, unit="per month employed", source=A, low=0, high=0.05)
     # fees (Allingham & Sandmo 1972; Yitzhaki 1974; Zaklan, Westerhoff & Stauffer 2009)
     fee_temperature: float = param(0.3, unit="logit scale", source=A, low=0, high=5)

@@ -31,12 +31,30 @@ def collect_fees(model, proc) -> dict[str, float]:
     out = fees.billing_round(p_pay, h.lock, lv.enforcement_probability,
                              lv.enforcement_lock_periods, model.rng)
     h.lock, h.paid_last = out.lock, out.paid
+    proc.paid_own_property_fee = out.paid if bill.property_fee > 0 else np.zeros(h.n, bool)
     proc.add_grievance_households(out.detected, u.enforcement_grievance)
     recovered = settle(model, bill, out)
     on_behalf = pay_on_behalf(model, bill.on_behalf)
     full = bill.property_fee + bill.on_behalf + bill.community_fees
     willing = decide(full, income, attitude, neighbours, model)
     return summarise(bill, out, recovered, on_behalf, h.n, float(willing.mean()))
+
+
+def fee_history(model, proc, periods: int) -> None:
+    """Simulate ``periods`` billing periods before month 1 under the status quo so that lock-ins
+    and last payments start from the community's history, not from everyone paying (§1: the
+    community has run for about two years). No money moves and no grievance is added."""
+    h, lv = model.homes, proc.in_force
+    per_month = model.params.community.property_fee_per_year / h.n / 12.0
+    bill = fees.period_bill(lv, per_month)
+    income = household_income(model) * lv.billing_period_months
+    attitude = proc.household_attitude()
+    for _ in range(periods):
+        neighbours = fees.neighbour_share(h.paid_last, h.building, model.n_buildings)
+        p_pay = decide(bill.household_bill, income, attitude, neighbours, model)
+        out = fees.billing_round(p_pay, h.lock, lv.enforcement_probability,
+                                 lv.enforcement_lock_periods, model.rng)
+        h.lock, h.paid_last = out.lock, out.paid
 
 
 def decide(amount: float, income: np.ndarray, attitude: np.ndarray, neighbours: np.ndarray,
