@@ -65,14 +65,15 @@ class Scenario:
         by_section: dict[str, dict] = {name: {} for name in SECTIONS}
         header = {}
         owner = parameter_owner()
+        header_fields = {f.name for f in fields(self)} - set(SECTIONS)
         for key, value in overrides.items():
             if key in owner:
                 by_section[owner[key]][key] = value
-            elif key in {f.name for f in fields(self)}:
+            elif key in header_fields:
                 header[key] = value
             else:
                 raise ScenarioError(unknown_key_message("[overrides]", key,
-                                                        set(owner) | set(header)))
+                                                        set(owner) | header_fields))
         sections = {name: dataclasses.replace(getattr(self, name), **vals)
                     for name, vals in by_section.items() if vals}
         return dataclasses.replace(self, **header, **sections)
@@ -108,9 +109,17 @@ def _read_toml(path: Path) -> dict:
         raise ScenarioError(f"{path}: not valid TOML ({err})") from None
 
 
-def _load(path: Path, seen: tuple[Path, ...]) -> Scenario:
+def _load_reference(path: Path, seen: tuple[Path, ...], key: str) -> Scenario:
+    """Load a file named by ``key`` (``[scenario] extends`` or ``[switch] to``)."""
     if path.resolve() in seen:
-        raise ScenarioError(f"{path}: [scenario] extends: circular reference")
+        raise ScenarioError(f"{key}: circular reference to {path}")
+    try:
+        return _load(path, seen)
+    except ScenarioError as err:
+        raise ScenarioError(f"{key} = '{path.name}': {err}") from None
+
+
+def _load(path: Path, seen: tuple[Path, ...]) -> Scenario:
     data = _read_toml(path)
     try:
         return _build(path, data, (*seen, path.resolve()))
@@ -124,7 +133,8 @@ def _build(path: Path, data: dict, seen: tuple[Path, ...]) -> Scenario:
             raise ScenarioError(unknown_key_message("section", key,
                                                     {"scenario", "switch", *SECTIONS}))
     header = _header(data)
-    base = _load(path.parent / header["extends"], seen) if "extends" in header else Scenario()
+    base = (_load_reference(path.parent / header["extends"], seen, "[scenario] extends")
+            if "extends" in header else Scenario())
     sections = {name: cls.from_mapping(_table(data, name), getattr(base, name))
                 for name, cls in SECTIONS.items()}
     switch_year, switch_levers = _switch(path, data, base, seen)
@@ -171,6 +181,6 @@ def _switch(path: Path, data: dict, base: Scenario,
     if not isinstance(table.get("to"), str):
         raise ScenarioError("[switch] to: missing required key; give the scenario file whose "
                             "levers apply after the switch")
-    target = _load(path.parent / table["to"], seen)
+    target = _load_reference(path.parent / table["to"], seen, "[switch] to")
     levers = Levers.from_mapping(_table(table, "levers"), target.levers)
     return year, levers

@@ -149,4 +149,5 @@ def unknown_key_message(where: str, key: str, known: set[str]) -> str:
     """'unknown key' with the closest known key suggested, as a single line."""
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(sorted(known))}"
-    return f"{where} {key}: unknown key{hint}"
+    shown = key if key.isidentifier() else repr(key)
+    return f"{where} {shown}: unknown key{hint}"
