@@ -37,8 +37,9 @@ What it covers, per month, in resettle's order (employment, then attitude, then 
   resettle: complete within households, ``building_degree`` and ``village_degree`` random
   symmetric ties per person inside building and village; co-workers are the residents
   employed in the same local sector at the start of the month.
-  Exposure drift is SIMPLIFIED to publicity + job effect:
-  ``x += clip(plasticity * (publicity_effect + job_effect * employed), 0, 1) * (1 - x)``
+  Exposure drift is SIMPLIFIED to publicity + job effect + owner effect:
+  ``x += clip(plasticity * (publicity_effect + job_effect * employed
+  + owner_effect * household_paid_own_property_fee), 0, 1) * (1 - x)``
   (resettle also adds culture events, the community school and party members' vanguard
   contacts, i.e. a few more vectorised terms).
 
@@ -51,7 +52,9 @@ What it covers, per month, in resettle's order (employment, then attitude, then 
   locked in by enforcement pay; an evader is detected with ``enforcement_probability`` and
   then locked in for ``enforcement_lock_periods`` periods (Zaklan-Westerhoff-Stauffer),
   pays its arrears and gets ``enforcement_grievance``. Willingness (the probability of paying
-  the full bill, property fee included) is computed too, as resettle does.
+  the full bill, property fee included) is computed too, as resettle does. Before month 1,
+  ``fee_history_months`` billing periods are simulated under the same rule (no grievance,
+  no arrears), as resettle's ``fee_history`` burn-in does.
   SIMPLIFIED: service quality is held at ``initial_service_quality`` and dividends at their
   initial expected level; no ledger (money is not moved between accounts), no payment on
   behalf by the collectives.
@@ -101,6 +104,7 @@ class Home(mesa.Agent):
         self.arrears = 0.0
         self.grievance = 0.0
         self.willing = 1.0
+        self.paid_own_property_fee = False
         self.nonlabour_per_adult = 0.0
 
     def nonlabour_income(self) -> float:
@@ -144,8 +148,9 @@ class Home(mesa.Agent):
         e = math.exp(t)
         return e / (1.0 + e)
 
-    def decide_fee(self) -> None:
-        """One billing period: pay, or evade and maybe get caught (then locked in)."""
+    def decide_fee(self, history: bool = False) -> None:
+        """One billing period: pay, or evade and maybe get caught (then locked in).
+        ``history``: a burn-in period before month 1 (no grievance, no arrears)."""
         m = self.model
         lv = m.lv
         wages = sum(m.u.wage_month for p in self.members if p.employed)
@@ -153,14 +158,21 @@ class Home(mesa.Agent):
         attitude = self.mean_attitude()
         neighbours = self.neighbour_share()
         p_pay = self.pay_probability(m.household_bill, attitude, income, neighbours)
-        self.willing = self.pay_probability(m.full_bill, attitude, income, neighbours)
+        if not history:
+            self.willing = self.pay_probability(m.full_bill, attitude, income, neighbours)
         locked = self.lock > 0
         self.paid_now = locked or self.random.random() < p_pay
         self.lock = self.lock - 1 if locked else 0
         if self.paid_now:
+            self.paid_own_property_fee = m.pays_property_fee and not history
             return
-        if self.random.random() < lv.enforcement_probability:
+        self.paid_own_property_fee = False
+        detected = self.random.random() < lv.enforcement_probability
+        if detected:
             self.lock = lv.enforcement_lock_periods
+        if history:
+            return
+        if detected:
             self.arrears = 0.0
             self.grievance += m.u.enforcement_grievance
             m.detected += 1
@@ -274,7 +286,8 @@ class Person(mesa.Agent):
     def drift(self) -> None:
         """Exposure drift toward citizen attitude (publicity and an urban job only)."""
         u = self.model.u
-        gain = self.plasticity * (u.publicity_effect + u.job_effect * self.employed)
+        gain = self.plasticity * (u.publicity_effect + u.job_effect * self.employed
+                                  + u.owner_effect * self.home.paid_own_property_fee)
         self.attitude += min(max(gain, 0.0), 1.0) * (1.0 - self.attitude)
 
 
@@ -290,15 +303,18 @@ class PlainCommunity(mesa.Model):
         self.c, self.lv, self.u = params.community, params.levers, params.uncertainties
         self.tie_weights = self.layer_weights()
         self.quality = self.c.initial_service_quality
-        self.dividend_per_member_year = [a * self.u.asset_return_rate * (1 - self.c.collective_share)
+        keep = 1.0 - self.c.collective_share
+        self.dividend_per_member_year = [a * self.u.asset_return_rate * keep
                                          for a in self.c.assets_per_capita]
         self.company_jobs = round(self.u.company_staff * self.c.residents / 1000)
         self.service_jobs = round(self.u.service_jobs * self.c.residents / 1000)
         self.household_bill, self.full_bill = self.bills()
+        self.pays_property_fee = self.lv.property_fee_payer == "households"
         self.workplaces: dict[int, list[Person]] = {}
         self.round_id = 0
         self.job_losses = self.hires = self.detected = 0
         self.build()
+        self.fee_history()
         self.datacollector = mesa.DataCollector(model_reporters={
             "attitude": mean_adult_attitude, "employment": employment_share,
             "fee_compliance": fee_compliance,
@@ -334,6 +350,14 @@ class PlainCommunity(mesa.Model):
         self.people = self.build_people()
         self.assign_jobs()
         self.build_ties()
+
+    def fee_history(self) -> None:
+        """Billing periods before month 1, so lock-ins and last payments have a history."""
+        homes = self.agents_by_type[Home]
+        homes.do("tally")
+        for _ in range(self.c.fee_history_months):
+            homes.shuffle_do("decide_fee", history=True)
+            homes.do("commit_fee")
 
     def rented_units(self) -> int:
         """Flats let to temporary residents."""

@@ -75,8 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    """Entry point; returns the exit status (``argv`` defaults to the process's arguments)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # argparse: --help/--version (0) or a usage error (2)
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+    args.argv = argv
     try:
         return COMMANDS[args.command](args)
     except ScenarioError as err:
@@ -95,7 +100,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     names = "-".join(s.name for s in scenarios)
     out = args.out or Path("outputs") / f"run-{names}"
     out = write_run(scenarios, args.reps, args.seed, out, args.format, args.force,
-                    progress=not args.quiet, argv=sys.argv)
+                    progress=not args.quiet, argv=["resettle", *args.argv])
     print(f"wrote {out}")
     return 0
 

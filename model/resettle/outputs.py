@@ -36,6 +36,7 @@ def write_atomically(out: Path, fill: Callable[[Path], None], force: bool = Fals
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         fill(tmp)
+        tmp.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; results are not
         if out.exists():
             shutil.rmtree(out) if out.is_dir() else out.unlink()
         os.replace(tmp, out)
@@ -43,6 +44,13 @@ def write_atomically(out: Path, fill: Callable[[Path], None], force: bool = Fals
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting and restoring it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def versions() -> dict[str, str]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from tqdm import tqdm
 
 from resettle.model import CommunityModel
+from resettle.parallel import Job, run_jobs
 from resettle.scenario import Scenario
 from resettle.seeds import replication_seeds
-from resettle.snapshot import agent_snapshot, organisation_snapshot
 
 
 @dataclass
@@ -18,8 +17,8 @@ class RunResult:
     """Monthly table, end-of-run agent snapshots and seeds of a set of runs."""
 
     monthly: pd.DataFrame
-    agents: pd.DataFrame
-    organisations: pd.DataFrame
+    agents: pd.DataFrame | None
+    organisations: pd.DataFrame | None
     seeds: list[int]
 
 
@@ -30,17 +29,18 @@ def run_one(scenario: Scenario, seed: int, replication: int = 0) -> CommunityMod
     return model
 
 
-def run_scenarios(scenarios: list[Scenario], reps: int, root_seed: int,
-                  progress: bool = True) -> RunResult:
-    """Every scenario ``reps`` times; replication i uses the same seed in every scenario."""
+def make_jobs(scenarios: list[Scenario], seeds: list[int], snapshots: bool) -> list[Job]:
+    """Every scenario x replication; replication i uses ``seeds[i]`` in every scenario."""
+    return [Job(s, i, seed, snapshots) for s in scenarios for i, seed in enumerate(seeds)]
+
+
+def run_scenarios(scenarios: list[Scenario], reps: int, root_seed: int, progress: bool = True,
+                  workers: int = 1, snapshots: bool = True) -> RunResult:
+    """Every scenario ``reps`` times with seeds spawned from ``root_seed``."""
     seeds = replication_seeds(root_seed, reps)
-    jobs = [(s, i, seed) for s in scenarios for i, seed in enumerate(seeds)]
-    monthly, agents, orgs = [], [], []
-    bar = tqdm(jobs, desc="runs", unit="run", disable=not progress or len(jobs) < 2)
-    for scenario, i, seed in bar:
-        model = run_one(scenario, seed, i)
-        monthly.append(model.metrics())
-        agents.append(agent_snapshot(model))
-        orgs.append(organisation_snapshot(model))
-    return RunResult(pd.concat(monthly, ignore_index=True), pd.concat(agents, ignore_index=True),
-                     pd.concat(orgs, ignore_index=True), seeds)
+    results = run_jobs(make_jobs(scenarios, seeds, snapshots), workers, progress)
+    monthly = pd.concat([r[0] for r in results], ignore_index=True)
+    if not snapshots:
+        return RunResult(monthly, None, None, seeds)
+    return RunResult(monthly, pd.concat([r[1] for r in results], ignore_index=True),
+                     pd.concat([r[2] for r in results], ignore_index=True), seeds)

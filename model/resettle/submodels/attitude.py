@@ -26,18 +26,18 @@ def disjoint_pairs(u: np.ndarray, v: np.ndarray, n: int,
                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Keep a random subset of candidate pairs in which no node appears twice.
 
-    Pairs are shuffled; a pair is kept when it is the first, in that order, to use both of its
-    nodes. Self-pairs and pairs with a missing partner (-1) are dropped.
+    Each pair draws a random priority; a pair is kept when it has the lowest priority among
+    all pairs touching either of its nodes — the same as taking pairs in a random order and
+    keeping those whose nodes are both still free. Self-pairs and pairs with a missing
+    partner (-1) are dropped.
     """
     ok = (u >= 0) & (v >= 0) & (u != v)
     u, v = u[ok], v[ok]
-    perm = rng.permutation(len(u))
-    u, v = u[perm], v[perm]
-    idx = np.arange(len(u))
-    first = np.full(n, len(u), dtype=np.int64)
-    np.minimum.at(first, u, idx)
-    np.minimum.at(first, v, idx)
-    keep = (first[u] == idx) & (first[v] == idx)
+    priority = rng.random(len(u))
+    lowest = np.full(n, 2.0)
+    np.minimum.at(lowest, u, priority)
+    np.minimum.at(lowest, v, priority)
+    keep = (lowest[u] == priority) & (lowest[v] == priority)
     return u[keep], v[keep]
 
 
