@@ -298,17 +298,15 @@ def test_run_manifest(csv_run: tuple[int, Path], scenarios_dir: Path) -> None:
         assert versions[package] == metadata.version(package)
 
 
-@pytest.mark.xfail(strict=True, reason="cli.cmd_run passes argv=sys.argv to write_run, so the "
-                   "manifest records the host process's argv, not the argv given to main()")
 def test_run_manifest_records_the_command(csv_run: tuple[int, Path]) -> None:
+    """The manifest records the argv given to main(), not the host process's."""
     _, out = csv_run
     command = json.loads((out / "manifest.json").read_text("utf-8"))["command"]
     assert command[-len(RUN_ARGS) - 2:] == [*RUN_ARGS, "--out", str(out)]
 
 
-@pytest.mark.xfail(strict=True, reason="outputs.write_atomically builds the directory with "
-                   "tempfile.mkdtemp (mode 0700) and renames it, so --out ignores the umask")
 def test_run_output_directory_has_normal_permissions(csv_run: tuple[int, Path]) -> None:
+    """--out gets the umask's permissions, not mkdtemp's private 0700."""
     _, out = csv_run
     probe = out.parent / "probe"
     probe.mkdir()
