@@ -1,6 +1,8 @@
 """The ``resettle`` command: a thin layer over the library.
 
     resettle run SCENARIO [SCENARIO ...] [--years Y] [--reps N] [--seed S] [--out DIR]
+    resettle compare SCENARIO [SCENARIO ...] [--reps N] [--seed S] [--workers W] [--out DIR]
+    resettle switch-year BASE_SCENARIO [--years 0,1,...] [--reps N] [--workers W] [--out DIR]
     resettle describe SCENARIO [--json] [--seed S]
     resettle params [--toml]
 
@@ -65,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=FORMATS, default="parquet", help="table format")
     run.add_argument("--force", action="store_true", help="replace an existing output directory")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_compare(sub)
+    add_switch_year(sub)
     desc = sub.add_parser("describe", help="print the initial community of a scenario")
     desc.add_argument("scenario", type=Path, metavar="SCENARIO")
     desc.add_argument("--json", action="store_true", help="machine-readable output")
@@ -72,6 +76,55 @@ def build_parser() -> argparse.ArgumentParser:
     params = sub.add_parser("params", help="list every parameter with unit, source and range")
     params.add_argument("--toml", action="store_true", help="print a complete scenario file")
     return parser
+
+
+def int_list(text: str) -> list[int]:
+    """argparse type: comma-separated whole numbers, e.g. 3,5,10,15 (ranges like 0-15 too)."""
+    values: list[int] = []
+    try:
+        for part in text.split(","):
+            lo, _, hi = part.strip().partition("-")
+            values += list(range(int(lo), int(hi) + 1)) if hi else [int(lo)]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected whole numbers like 3,5,10 or 0-15, "
+                                         f"got {text!r}") from None
+    return values
+
+
+def name_list(text: str) -> list[str]:
+    """argparse type: comma-separated names."""
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def add_common(p: argparse.ArgumentParser, reps: int) -> None:
+    """Options shared by compare and switch-year."""
+    p.add_argument("--reps", type=positive_int, default=reps,
+                   help=f"replications per scenario (default {reps})")
+    p.add_argument("--seed", type=seed_int, default=0, help="root seed (default 0)")
+    p.add_argument("--workers", type=positive_int, help="worker processes (default: all cores)")
+    p.add_argument("--metrics", type=name_list, help="comma-separated metrics to report")
+    p.add_argument("--out", type=Path, help="output directory")
+    p.add_argument("--force", action="store_true", help="replace an existing output directory")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def add_compare(sub) -> None:
+    """``resettle compare``'s arguments."""
+    from resettle.compare import DEFAULT_REPS
+
+    p = sub.add_parser("compare", help="compare scenarios: report with CIs, tests, figures")
+    p.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO")
+    add_common(p, DEFAULT_REPS)
+    p.add_argument("--years", type=positive_int, help="run every scenario to this horizon")
+    p.add_argument("--milestones", type=int_list, help="years to report (default 3,5,10,15)")
+
+
+def add_switch_year(sub) -> None:
+    """``resettle switch-year``'s arguments."""
+    p = sub.add_parser("switch-year", help="run a phased scenario for each switch year")
+    p.add_argument("scenario", type=Path, metavar="BASE_SCENARIO")
+    add_common(p, 50)
+    p.add_argument("--years", type=int_list, help="switch years (default 0 to the horizon)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,7 +180,43 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "describe": cmd_describe, "params": cmd_params}
+def cmd_compare(args: argparse.Namespace) -> int:
+    """``resettle compare``."""
+    from resettle.compare import run_comparison
+    from resettle.comparison_report import write_comparison
+    from resettle.outputs import check_destination
+    from resettle.results import load_for_run
+
+    scenarios = load_for_run(args.scenarios, args.years)
+    out = args.out or Path("outputs") / f"compare-{'-'.join(s.name for s in scenarios)}"
+    check_destination(out, args.force)
+    comp = run_comparison(scenarios, args.reps, args.seed, args.workers, args.metrics,
+                          args.milestones, progress=not args.quiet)
+    print(f"wrote {write_comparison(comp, out, args.force, ['resettle', *args.argv])}")
+    return 0
+
+
+def cmd_switch_year(args: argparse.Namespace) -> int:
+    """``resettle switch-year``."""
+    from resettle.comparison_report import comparison_manifest
+    from resettle.outputs import check_destination
+    from resettle.scenario import load_scenario
+    from resettle.switch_year import run_switch_year, switch_variants, write_switch_year
+
+    base = load_scenario(args.scenario)
+    years = args.years if args.years is not None else list(range(base.horizon_years + 1))
+    switch_variants(base, years)  # validate before running anything
+    out = args.out or Path("outputs") / f"switch-year-{base.name}"
+    check_destination(out, args.force)
+    comp, table = run_switch_year(base, years, args.reps, args.seed, args.workers,
+                                  progress=not args.quiet)
+    manifest = comparison_manifest(comp, ["resettle", *args.argv])
+    print(f"wrote {write_switch_year(comp, table, out, args.force, manifest)}")
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "compare": cmd_compare, "switch-year": cmd_switch_year,
+            "describe": cmd_describe, "params": cmd_params}
 
 if __name__ == "__main__":
     sys.exit(main())

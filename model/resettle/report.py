@@ -124,8 +124,8 @@ def effect_sentence(metric: str, year: str, scenario: str, baseline: str, diff: 
         verb = "raises" if diff > 0 else "lowers"
         return (f"{year}, {scenario} {verb} {label} by {abs(diff):.3f} {ci} "
                 f"compared with {baseline}.")
-    return f"{year}, {scenario} and {baseline} do not differ clearly in {label} " \
-           f"(difference {diff:+.3f}, {ci})."
+    return (f"{year}, {scenario} and {baseline} do not differ clearly in {label} "
+            f"(difference {diff:+.3f}, 95% CI {low:+.3f} to {high:+.3f}).")
 
 
 def summary_sentences(summary: pd.DataFrame, early: pd.DataFrame, baseline: str) -> list[str]:
@@ -134,7 +134,24 @@ def summary_sentences(summary: pd.DataFrame, early: pd.DataFrame, baseline: str)
     rows = summary[(summary["year"] == last) & (summary["scenario"] != baseline)]
     sentences = [effect_sentence(r.metric, f"By year {last}", r.scenario, baseline, r.diff,
                                  r.diff_low, r.diff_high) for r in rows.itertuples()]
-    clear = early[(early["diff_low"] > 0) | (early["diff_high"] < 0)]
     sentences += [effect_sentence(r.metric, f"In years {r.years}", r.scenario, baseline,
-                                  r.diff, r.diff_low, r.diff_high) for r in clear.itertuples()]
+                                  r.diff, r.diff_low, r.diff_high)
+                  for r in transition_costs(early, rows).itertuples()]
     return sentences
+
+
+def clear_sign(low: float, high: float) -> int:
+    """+1 / -1 when a CI excludes zero above / below, else 0."""
+    return 1 if low > 0 else -1 if high < 0 else 0
+
+
+def transition_costs(early: pd.DataFrame, horizon: pd.DataFrame) -> pd.DataFrame:
+    """Early-years effects that are clear and not simply the horizon effect arriving early:
+    opposite in sign to the horizon effect, or with no clear horizon effect."""
+    if early.empty:
+        return early
+    end = {(r.metric, r.scenario): clear_sign(r.diff_low, r.diff_high)
+           for r in horizon.itertuples()}
+    keep = [clear_sign(r.diff_low, r.diff_high) not in (0, end.get((r.metric, r.scenario), 0))
+            for r in early.itertuples()]
+    return early[keep]
