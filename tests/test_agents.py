@@ -56,9 +56,12 @@ def model() -> resettle.CommunityModel:
 
 
 def public_state(agent: mesa.Agent) -> dict:
-    """An agent's attributes and properties, agents replaced by their unique ids."""
-    names = {n for n in vars(agent) if not n.startswith("_") and n != "model"}
-    names |= {n for n in dir(type(agent)) if isinstance(getattr(type(agent), n), property)}
+    """An agent's own attributes and properties (not Mesa's: model, rng, pos...), agents
+    replaced by their unique ids."""
+    base = (set(dir(mesa.Agent)) | {"model", "pos"}) - {"unique_id"}
+    names = {n for n in vars(agent) if not n.startswith("_") and n not in base}
+    names |= {n for n in dir(type(agent))
+              if isinstance(getattr(type(agent), n), property) and n not in base}
     state = {}
     for name in sorted(names):
         value = getattr(agent, name)
@@ -85,6 +88,7 @@ class TestAgentContract:
         assert len(agents) >= 1
         if EXPECTED[kind] is not None:
             assert len(agents) == EXPECTED[kind]
+        assert len(states(model, kind)[0]) >= 2  # the state compared below is not just an id
 
     def test_registered_with_its_model(self, model, kind) -> None:
         ids = {a.unique_id for a in model.agents}
@@ -112,6 +116,14 @@ class TestAgentContract:
         agent = next(iter(model.agents_by_type[kind]))
         alone = pickle.loads(pickle.dumps(agent))  # with its model, as Mesa agents are
         assert public_state(alone) == public_state(agent)
+
+
+def test_later_organisations_absent_at_month_zero() -> None:
+    m = small_model(months=0)
+    for kind in (GeneralBranch, ResidentsCommittee, MassOrganisation):
+        assert len(m.agents_by_type.get(kind, [])) == 0
+    assert len(m.branches) == 4  # the four village branches of Dongyu today (§1(1))
+    assert not any(c.dispatched for c in m.cadres)
 
 
 def test_founding_dated_organisations_carry_their_month(model) -> None:
@@ -212,7 +224,8 @@ STDLIB_GLOBAL = ("random", "randint", "randrange", "choice", "choices", "shuffle
 
 
 def test_no_global_random_generator(monkeypatch) -> None:
-    np_state, py_state = np.random.get_state(), random.getstate()
+    # the legacy global state is read on purpose: it must be untouched by a run
+    np_state, py_state = np.random.get_state(), random.getstate()  # noqa: NPY002
     for name in NUMPY_GLOBAL:
         monkeypatch.setattr(np.random, name, _refuse)
     for name in STDLIB_GLOBAL:
@@ -221,7 +234,7 @@ def test_no_global_random_generator(monkeypatch) -> None:
     m = resettle.CommunityModel(sc, rng=SEEDS[3], **SMALL)
     m.run(months=4)
     monkeypatch.undo()
-    after = np.random.get_state()
+    after = np.random.get_state()  # noqa: NPY002
     assert after[0] == np_state[0] and after[2:] == np_state[2:]
     np.testing.assert_array_equal(after[1], np_state[1])
     assert random.getstate() == py_state
