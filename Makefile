@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(VENV)/bin/resettle run scenarios/scheme1.toml scenarios/scheme2.toml --reps 5 --out outputs/demo --force
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check model tests benchmarks
+	$(VENV)/bin/ruff check model tests benchmarks tools
 
 test: $(STAMP) lint
 	$(PY) -m pytest -q

@@ -1,4 +1,4 @@
-"""Write the planners' notebooks (without outputs) from the cells below: `python tools/make_notebooks.py`."""
+"""Write the planners' notebooks (without outputs): `python tools/make_notebooks.py`."""
 
 from pathlib import Path
 
