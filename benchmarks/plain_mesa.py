@@ -31,12 +31,13 @@ What it covers, per month, in resettle's order (employment, then attitude, then 
   ``convergence_rate * exp(-plasticity_decay * max(age - 18, 0))``. In a round every resident
   (in random order) picks a layer - household, building, village or workplace - with
   probability proportional to ``*_tie_weight`` among the layers where it has ties, then a
-  random tie of that layer (a co-worker may be itself: no contact). As in resettle, a
-  proposed pair only interacts if neither person was already part of an earlier proposal
-  this round, so every round is a set of disjoint pair updates. Ties are drawn as in
-  resettle: complete within households, ``building_degree`` and ``village_degree`` random
-  symmetric ties per person inside building and village; co-workers are the residents
-  employed in the same local sector at the start of the month.
+  random tie of that layer (a co-worker may be itself: no contact). As in resettle's
+  ``disjoint_pairs``, a proposed pair only interacts if neither person was already part of
+  an earlier proposal this round (accepted or not: the pair must be the first, in random
+  order, to touch both its people), so every round is a set of disjoint pair updates.
+  Ties are drawn as in resettle: complete within households, ``building_degree`` and
+  ``village_degree`` random symmetric ties per person inside building and village;
+  co-workers are the residents employed in the same local sector at the start of the month.
   Exposure drift is SIMPLIFIED to publicity + job effect + owner effect:
   ``x += clip(plasticity * (publicity_effect + job_effect * employed
   + owner_effect * household_paid_own_property_fee), 0, 1) * (1 - x)``

@@ -32,6 +32,10 @@ class Layer:
         out[has] = self.sample_nodes(has, rng)
         return out
 
+    def rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per node: where its ties start in ``indices``, how many, and ``indices``."""
+        return self.indptr[:-1], self.degree, self.indices
+
     def sample_nodes(self, nodes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """One random neighbour for each of ``nodes`` (all must have ties)."""
         start = self.indptr[nodes]
@@ -51,10 +55,9 @@ class GroupSampler:
         self.size = np.searchsorted(g_sorted, groups, side="right") - self.start
         self.size[groups < 0] = 0
 
-    @property
-    def degree(self) -> np.ndarray:
-        """Nonzero for members of a group."""
-        return self.size
+    def rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per node: where its group starts in ``order``, the group size, and ``order``."""
+        return self.start, self.size, self.order
 
     def sample_nodes(self, nodes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """A random member of each node's group (all ``nodes`` must be members)."""
@@ -64,25 +67,41 @@ class GroupSampler:
 
 class ContactSampler:
     """Draws one contact per node per round: first a layer, with probability proportional to
-    the layer weights among the layers where the node has ties, then a tie in that layer."""
+    the layer weights among the layers where the node has ties, then a tie in that layer.
+
+    Every layer is a (start, degree, targets) view — CSR rows for static ties, group runs for
+    co-workers — stacked so that one round is a handful of vectorised gathers.
+    """
 
     def __init__(self, layers: list, weights: np.ndarray) -> None:
-        self.layers = layers
-        avail = np.stack([layer.degree > 0 for layer in layers])
-        w = np.where(avail, np.asarray(weights, float)[:, None], 0.0)
+        starts, degrees, targets, offset = [], [], [], 0
+        for layer in layers:
+            start, degree, target = layer.rows()
+            starts.append(start + offset)
+            degrees.append(degree)
+            targets.append(target)
+            offset += len(target)
+        self.start, self.degree = np.stack(starts), np.stack(degrees)
+        self.targets = np.concatenate(targets)
+        w = np.where(self.degree > 0, np.asarray(weights, float)[:, None], 0.0)
         total = w.sum(axis=0)
         self.active = np.flatnonzero(total > 0)
-        self.cum = (np.cumsum(w, axis=0) / np.where(total > 0, total, 1.0))[:, self.active]
+        cum = np.cumsum(w, axis=0) / np.where(total > 0, total, 1.0)
+        # past a node's last available layer the threshold is unreachable, so round-off in
+        # the cumulative sum can never pick a layer where the node has no ties
+        last = len(layers) - 1 - np.argmax(w[::-1] > 0, axis=0)
+        cum[np.arange(len(layers))[:, None] >= last[None, :]] = 2.0
+        self.cum = cum[:-1, self.active]
         self.n = len(total)
 
     def draw(self, rng: np.random.Generator) -> np.ndarray:
         """Contacts of every node this round (-1 for nodes with no ties at all)."""
-        u = rng.random(len(self.active))
-        choice = np.minimum((self.cum[:-1] <= u).sum(axis=0), len(self.layers) - 1)
+        u = rng.random((2, len(self.active)))
+        layer = (self.cum <= u[0]).sum(axis=0)
+        start = self.start[layer, self.active]
+        degree = self.degree[layer, self.active]
         out = np.full(self.n, -1, dtype=np.int64)
-        for k, layer in enumerate(self.layers):
-            nodes = self.active[choice == k]
-            out[nodes] = layer.sample_nodes(nodes, rng)
+        out[self.active] = self.targets[start + (u[1] * degree).astype(np.int64)]
         return out
 
 

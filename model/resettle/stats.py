@@ -130,7 +130,7 @@ def mean_ci(values, rng: np.random.Generator, confidence: float = 0.95,
     """
     _check_confidence(confidence)
     x = _finite_values(values)
-    estimate = float(np.mean(x)) if x.size else math.nan
+    estimate = _mean(x)
     if x.size < 2:
         return Interval(estimate, math.nan, math.nan)
     if is_constant(x):
@@ -198,16 +198,19 @@ def wilcoxon_p(d: np.ndarray, rng: np.random.Generator) -> float:
 def cohens_dz(d: np.ndarray) -> float:
     """Cohen's d_z = mean(d) / sd(d) (sample sd, ddof = 1) of paired differences ``d``.
 
-    If the differences are constant (sd = 0 up to rounding): 0 when they are all zero; NaN when
-    they are a nonzero constant, since the ratio would be ±inf and no standardised size exists
-    (the raw ``diff`` then says everything). NaN when ``d`` is empty.
+    If the differences are constant (sd = 0 up to rounding, or so small it underflows to 0):
+    0 when they are all zero; NaN when they are a nonzero constant, since the ratio would be
+    ±inf and no standardised size exists (the raw ``diff`` then says everything). NaN when
+    ``d`` is empty or the ratio overflows.
     """
     if d.size == 0:
         return math.nan
-    mean = float(np.mean(d))
-    if is_constant(d):
+    mean = _mean(d)
+    sd = float(np.std(d, ddof=1)) if d.size > 1 else 0.0
+    if sd == 0 or is_constant(d):
         return 0.0 if mean == 0 else math.nan
-    return mean / float(np.std(d, ddof=1))
+    dz = mean / sd
+    return dz if math.isfinite(dz) else math.nan
 
 
 def effect_label(d_z: float) -> str:
@@ -237,8 +240,10 @@ def paired_difference(a, b, rng: np.random.Generator, confidence: float = 0.95,
 
 
 def _mean(x: np.ndarray) -> float:
-    """Mean of ``x``, NaN when empty (without numpy's warning)."""
-    return float(np.mean(x)) if x.size else math.nan
+    """Mean of ``x``: exactly the value when all are equal, NaN when empty (without warning)."""
+    if x.size == 0:
+        return math.nan
+    return float(x[0]) if np.all(x == x[0]) else float(np.mean(x))
 
 
 def _z(confidence: float) -> float:
