@@ -76,7 +76,7 @@ class CommunityModel(Model):
         self.n_buildings = int(self.homes.building.max()) + 1
         self.layers = build_layers(self.people.household, self.people.building,
                                    self.people.village, u.building_degree, u.village_degree,
-                                   self.rng)
+                                   self.rng, self.people.age, u.tie_age_homophily)
         self._member_start = np.concatenate([[0], np.cumsum(self.homes.size)])
         self.household_agents = [Household(self, i) for i in range(self.homes.n)]
         self.resident_agents = [Resident(self, i) for i in range(self.people.n)]

@@ -12,6 +12,7 @@ from collections import deque
 import numpy as np
 
 from resettle.agents import Cadre
+from resettle.agents.mass_organisation import KINDS
 from resettle.network import ContactSampler, GroupSampler
 from resettle.params import Levers
 from resettle.population import SECTOR_COMPANY, SECTOR_ENTERPRISE, SECTOR_SERVICES
@@ -33,6 +34,12 @@ from resettle.submodels.schedule import due_this_month
 # Dongyu today (§1(1)): village branches run village cooperatives, the collectives pay the
 # property fee, the community runs the property company, leadership is appointed.
 STATUS_QUO = Levers()
+# assumptions (documented in docs/ODD.md §7.1): culture events reach half as many people
+# before any mass organisation exists, and people who do not want mass organisations attend
+# half as often; the dispatched secretary is a 45-year-old town cadre with college schooling.
+CULTURE_BASE_REACH = 0.5
+CULTURE_RELUCTANT = 0.5
+DISPATCHED_AGE, DISPATCHED_SCHOOLING = 45.0, 3
 LOCAL_SECTORS = (SECTOR_ENTERPRISE, SECTOR_COMPANY, SECTOR_SERVICES)
 
 
@@ -117,8 +124,12 @@ class MonthlyProcesses:
             self.model.resident_agents[slot].remove()
             self.model.resident_agents[slot] = type(self.model.resident_agents[slot])(
                 self.model, int(slot))
-        newborn_att = self.household_attitude()[r.household[dead]]
-        demography.newborns(r, dead, newborn_att, self.rng, c.female_share)
+        alive = np.ones(r.n, bool)
+        alive[dead] = False
+        newborn_att = fees.household_attitude(r.attitude, r.household, (r.age >= 16) & alive,
+                                              self.model.homes.n)[r.household[dead]]
+        demography.newborns(r, dead, newborn_att, self.rng, c.female_share,
+                            c.mass_org_demand_share)
         self.events.update(deaths=len(dead), births=len(dead))
 
     def cadres(self, month: int) -> None:
@@ -129,7 +140,7 @@ class MonthlyProcesses:
                   and self.model.levers.leadership == "appointed")
         if wanted and not dispatched:
             u = self.model.params.uncertainties
-            Cadre(self.model, 45.0, 3, u.dispatched_cadre_competence,
+            Cadre(self.model, DISPATCHED_AGE, DISPATCHED_SCHOOLING, u.dispatched_cadre_competence,
                   "general-branch secretary (dispatched)", dispatched=True)
         for cadre in dispatched if not wanted else []:
             cadre.remove()
@@ -202,9 +213,10 @@ class MonthlyProcesses:
         r, u, lv, m = self.model.people, self.model.params.uncertainties, self.model.levers, \
             self.model
         events = due_this_month(lv.culture_events_per_year, month)
-        mass_share = len(m.mass_organisations) / 4.0
-        p_culture = u.culture_reach * events * (0.5 + 0.5 * mass_share) \
-            * np.where(r.wants_mass_orgs, 1.0, 0.5)
+        mass_share = len(m.mass_organisations) / len(KINDS)
+        p_culture = u.culture_reach * events \
+            * (CULTURE_BASE_REACH + (1 - CULTURE_BASE_REACH) * mass_share) \
+            * np.where(r.wants_mass_orgs, 1.0, CULTURE_RELUCTANT)
         culture = self.rng.random(r.n) < np.minimum(p_culture, 1.0)
         school = self.school_attendance(lv.school_sessions_per_month * u.school_class_size)
         zone, n_zones = party.zones(r, lv.branch_basis, m.n_buildings, lv.building_areas)

@@ -116,26 +116,37 @@ def csr_from_edges(n: int, u: np.ndarray, v: np.ndarray) -> Layer:
     return Layer(indptr=indptr, indices=dst)
 
 
-def group_ties(groups: np.ndarray, degree: int, rng: np.random.Generator) -> Layer:
-    """Each node draws ``degree`` random ties inside its group; ties are made symmetric."""
+def group_ties(groups: np.ndarray, degree: int, rng: np.random.Generator,
+               age: np.ndarray | None = None, candidates: int = 1) -> Layer:
+    """Each node draws ``degree`` ties inside its group; ties are made symmetric.
+
+    Age homophily (McPherson, Smith-Lovin & Cook 2001): each tie goes to the closest in age of
+    ``candidates`` random group members (1 = no homophily).
+    """
     n = len(groups)
     if degree <= 0:
         return csr_from_edges(n, np.empty(0, np.int64), np.empty(0, np.int64))
     u = np.repeat(np.arange(n), degree)
-    v = GroupSampler(groups).sample_nodes(u, rng)
-    return csr_from_edges(n, u, v)
+    sampler = GroupSampler(groups)
+    cand = np.stack([sampler.sample_nodes(u, rng) for _ in range(max(candidates, 1))])
+    if cand.shape[0] > 1 and age is not None:
+        gap = np.abs(age[cand] - age[u])
+        gap[cand == u] = np.inf  # never prefer oneself
+        cand = cand[np.argmin(gap, axis=0), np.arange(len(u))][None, :]
+    return csr_from_edges(n, u, cand[0])
 
 
 def build_layers(household: np.ndarray, building: np.ndarray, village: np.ndarray,
-                 building_degree: int, village_degree: int,
-                 rng: np.random.Generator) -> dict[str, Layer]:
-    """Static layers: complete ties within households, random ties within buildings/villages."""
+                 building_degree: int, village_degree: int, rng: np.random.Generator,
+                 age: np.ndarray | None = None, candidates: int = 1) -> dict[str, Layer]:
+    """Static layers: complete ties within households, age-homophilous random ties within
+    buildings and villages."""
     n = len(household)
     order = np.argsort(household, kind="stable")
     u, v = _complete_within_groups(order, household[order])
     layers = {"household": csr_from_edges(n, u, v)}
-    layers["building"] = group_ties(building, building_degree, rng)
-    layers["village"] = group_ties(village, village_degree, rng)
+    layers["building"] = group_ties(building, building_degree, rng, age, candidates)
+    layers["village"] = group_ties(village, village_degree, rng, age, candidates)
     return layers
 
 

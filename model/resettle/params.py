@@ -153,7 +153,7 @@ class Levers(Section):
     cadre_recruit_schooled_share: float = param(0.8, unit="share",
                                                 source="§4 (young, schooled); value assumption",
                                                 low=0, high=1)
-    training_capacity: int = param(20, unit="seats/month",
+    training_capacity: int = param(20, unit="seats (trainees at a time)",
                                    source="§6 skills classes; count assumption",
                                    low=0, high=100_000)
     training_months: int = param(3, unit="months", source=A, low=1, high=12)
@@ -207,12 +207,14 @@ class Uncertainties(Section):
     section_name = "uncertainties"
 
     # attitude (villager -> citizen)
-    confidence_bound: float = param(0.3, unit="0..1", source="Deffuant et al. 2000 (ε)",
+    confidence_bound: float = param(0.1, unit="0..1",
+                                    source="Deffuant et al. 2000 (ε); value chosen so that "
+                                           "younger residents urbanise faster (§3 pattern)",
                                     low=0, high=1)
     convergence_rate: float = param(0.3, unit="0..0.5", source="Deffuant et al. 2000 (μ)",
                                     low=0, high=0.5)
     contacts_per_month: int = param(4, unit="rounds/month", source=A, low=0, high=60)
-    plasticity_decay: float = param(0.02, unit="per year of age over 18",
+    plasticity_decay: float = param(0.04, unit="per year of age over 18",
                                     source="Krosnick & Alwin 1989 (impressionable years); "
                                            "value assumption", low=0, high=0.1)
     household_tie_weight: float = param(0.25, unit="weight", source=A, low=0, high=1)
@@ -224,18 +226,26 @@ class Uncertainties(Section):
         doc="share of village-tie weight moved to building ties when branches are by building")
     building_degree: int = param(6, unit="ties/person", source=A, low=0, high=50)
     village_degree: int = param(8, unit="ties/person", source=A, low=0, high=50)
+    tie_age_homophily: int = param(3, unit="candidates per tie",
+                                   source="McPherson, Smith-Lovin & Cook 2001 (homophily); "
+                                          "value assumption", low=1, high=10,
+                                   doc="each building/village tie goes to the closest in age of "
+                                       "this many random neighbours (1 = none)")
     publicity_effect: float = param(0.001, unit="per month", source=A + " (§1(4) windows)",
                                     low=0, high=0.05)
-    culture_effect: float = param(0.02, unit="per event attended", source=A, low=0, high=0.2)
+    culture_effect: float = param(0.02, unit="per month with an event attended", source=A,
+                                  low=0, high=0.2)
     culture_reach: float = param(0.15, unit="share per event", source=A, low=0, high=1)
-    school_effect: float = param(0.03, unit="per session attended", source=A, low=0, high=0.2)
+    school_effect: float = param(0.03, unit="per month with a session attended", source=A,
+                                 low=0, high=0.2)
     school_class_size: int = param(40, unit="persons/session", source=A, low=1, high=500)
     vanguard_effect: float = param(0.02, unit="per contact", source=A, low=0, high=0.2)
     contacts_per_active_member: int = param(8, unit="residents/month", source=A,
                                             low=0, high=100)
-    owner_effect: float = param(0.003, unit="per period paid", source="§2 problem 2 (collective "
-                                "payment keeps residents passive); value assumption", low=0,
-                                high=0.05, doc="attitude gain from paying one's own property fee")
+    owner_effect: float = param(0.003, unit="per month after paying one's own fee",
+                                source="§2 problem 2 (collective payment keeps residents "
+                                       "passive); value assumption", low=0, high=0.05,
+                                doc="attitude gain from paying one's own property fee")
     job_effect: float = param(0.006, unit="per month employed", source=A, low=0, high=0.05)
     # fees (Allingham & Sandmo 1972; Yitzhaki 1974; Zaklan, Westerhoff & Stauffer 2009)
     fee_temperature: float = param(0.3, unit="logit scale", source=A, low=0, high=5)

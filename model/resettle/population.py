@@ -12,7 +12,8 @@ import numpy as np
 
 from resettle.params import Community
 
-AGE_BANDS = ((0.0, 16.0), (16.0, 40.0), (40.0, 60.0), (60.0, 85.0))  # bands of age_shares
+# bands of age_shares; the oldest band is capped at 85 (assumption: few residents are older)
+AGE_BANDS = ((0.0, 16.0), (16.0, 40.0), (40.0, 60.0), (60.0, 85.0))
 WORKING_AGE = (16.0, 60.0)  # China NBS working-age definition, 16-59
 PARTY_MIN_AGE = 18.0  # CCP constitution: members are 18 or older
 SECTOR_NONE, SECTOR_ENTERPRISE, SECTOR_COMPANY, SECTOR_SERVICES, SECTOR_OUTSIDE = range(5)

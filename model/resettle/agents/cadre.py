@@ -28,5 +28,6 @@ class Cadre(mesa.Agent):
         self.trainings += 1
 
     def due_to_retire(self, retire_age: float) -> bool:
-        """'Retire some': cadres reaching the retirement age leave (dispatched cadres return)."""
+        """'Retire some': a local cadre reaching the retirement age leaves. (The dispatched
+        secretary is not retired by age; it returns to the town when leadership is elected.)"""
         return self.age >= retire_age

@@ -16,7 +16,6 @@ class PartyBranch(mesa.Agent):
         self.zone = zone
         self.name = name
         self.founded_month = founded_month
-        self.meetings_held = 0
 
     @property
     def manages_cooperative(self) -> bool:

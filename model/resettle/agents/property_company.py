@@ -23,7 +23,7 @@ class PropertyCompany(mesa.Agent):
     account = "property_company"
 
     def record_revenue(self, amount: float) -> None:
-        """Keep the last 12 months of fee revenue."""
+        """Keep the last 12 entries of fee revenue per month (one per billing period)."""
         self.revenue_12m = [*self.revenue_12m[-11:], amount]
 
     def funding_ratio(self, required_per_month: float) -> float:

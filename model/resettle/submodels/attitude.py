@@ -27,9 +27,10 @@ def disjoint_pairs(u: np.ndarray, v: np.ndarray, n: int,
     """Keep a random subset of candidate pairs in which no node appears twice.
 
     Each pair draws a random priority; a pair is kept when it has the lowest priority among
-    all pairs touching either of its nodes — the same as taking pairs in a random order and
-    keeping those whose nodes are both still free. Self-pairs and pairs with a missing
-    partner (-1) are dropped.
+    all pairs touching either of its nodes. The kept pairs form a random matching (a subset
+    of what a greedy pass in priority order would keep: a pair whose node lost to an earlier
+    pair is dropped rather than re-matched). Self-pairs and pairs with a missing partner
+    (-1) are dropped.
     """
     ok = (u >= 0) & (v >= 0) & (u != v)
     u, v = u[ok], v[ok]

@@ -25,8 +25,9 @@ def age_and_die(r: Residents, a: float, b: float, rng: np.random.Generator) -> n
 
 
 def newborns(r: Residents, slots: np.ndarray, attitude: np.ndarray,
-             rng: np.random.Generator, female_share: float) -> None:
-    """Put newborns in ``slots``: age 0, no job, no party card, the household's mean attitude."""
+             rng: np.random.Generator, female_share: float, mass_org_share: float) -> None:
+    """Put newborns in ``slots``: age 0, no job, no party card, ``attitude`` (the household's
+    mean), and a fresh draw of wanting mass organisations."""
     r.age[slots] = 0.0
     r.female[slots] = rng.random(len(slots)) < female_share
     r.school[slots] = 0
@@ -37,3 +38,4 @@ def newborns(r: Residents, slots: np.ndarray, attitude: np.ndarray,
     r.trained[slots] = False
     r.active_member[slots] = False
     r.attitude[slots] = attitude
+    r.wants_mass_orgs[slots] = rng.random(len(slots)) < mass_org_share

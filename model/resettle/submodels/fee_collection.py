@@ -51,16 +51,17 @@ def fee_history(model, proc, periods: int) -> None:
     attitude = proc.household_attitude()
     for _ in range(periods):
         neighbours = fees.neighbour_share(h.paid_last, h.building, model.n_buildings)
-        p_pay = decide(bill.household_bill, income, attitude, neighbours, model)
+        p_pay = decide(bill.household_bill, income, attitude, neighbours, model, lv)
         out = fees.billing_round(p_pay, h.lock, lv.enforcement_probability,
                                  lv.enforcement_lock_periods, model.rng)
         h.lock, h.paid_last = out.lock, out.paid
 
 
 def decide(amount: float, income: np.ndarray, attitude: np.ndarray, neighbours: np.ndarray,
-           model) -> np.ndarray:
-    """Probability that each household pays a bill of ``amount`` itself."""
-    lv, u = model.levers, model.params.uncertainties
+           model, levers=None) -> np.ndarray:
+    """Probability that each household pays a bill of ``amount`` itself (under ``levers``,
+    default the levers in force)."""
+    lv, u = levers or model.levers, model.params.uncertainties
     burden = 100.0 * amount / np.maximum(income, 1.0)
     motive = fees.motive(attitude, model.company.quality, burden, neighbours, u.fee_base,
                          u.fee_attitude_weight, u.fee_quality_weight, u.fee_burden_weight,
@@ -85,7 +86,7 @@ def settle(model, bill: fees.Bill, out: fees.BillingOutcome) -> float:
     ledger.transfer(HOUSEHOLDS, COMPANY, amount * share_company, "property fee")
     ledger.transfer(HOUSEHOLDS, COMMUNITY, amount * (1 - share_company),
                     "sanitation and maintenance fees")
-    model.company.record_revenue(amount * share_company)
+    model.company.record_revenue(amount * share_company / lv.billing_period_months)
     return recovered
 
 
@@ -100,7 +101,7 @@ def pay_on_behalf(model, per_household: float) -> float:
         amount = min(due, max(model.ledger.balance[coop.fund_account], 0.0))
         model.ledger.transfer(coop.fund_account, COMPANY, amount, "property fee on behalf")
         paid += amount
-    model.company.revenue_12m[-1] += paid
+    model.company.revenue_12m[-1] += paid / model.levers.billing_period_months
     return paid
 
 

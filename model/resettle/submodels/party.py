@@ -5,8 +5,8 @@ Each month a member below ``member_active_age_limit`` is active with probability
 zones give members a carrier); members working outside the community are active half as often
 (assumption: mobile members, §3). Active members contact residents of their zone — the village
 when branches are by village, the building area when by building — which is the vanguard
-exposure in the attitude submodel. Recruitment takes the most urban-minded of the 18-45
-year-olds ('adhere to standards, improve structure').
+exposure in the attitude submodel. Recruitment draws among the 18-45 year-olds with weights
+proportional to attitude ('adhere to standards, improve structure').
 """
 
 from __future__ import annotations
