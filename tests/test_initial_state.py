@@ -99,7 +99,7 @@ def _villages_per_building(m) -> np.ndarray:
 def test_full_clustering_gives_single_village_buildings_when_blocks_fill_buildings() -> None:
     # 1,200 households = 4 villages x 300 = 4 x 10 buildings of 30: village blocks end exactly
     # at building boundaries, so full clustering must leave no building shared.
-    for s in SEEDS[:5]:
+    for s in SEEDS:
         m = resettle.CommunityModel(rng=s, households=1200, residents=3000, village_clustering=1.0)
         np.testing.assert_array_equal(_villages_per_building(m), 1)
 
@@ -107,7 +107,7 @@ def test_full_clustering_gives_single_village_buildings_when_blocks_fill_buildin
 def test_full_clustering_shares_at_most_the_block_boundary_buildings(models) -> None:
     # At Dongyu's 1,750 households the village blocks (438, 438, 437, 437 flats) do not end at
     # building boundaries: at most one building per boundary (3) may house two villages.
-    for s in SEEDS[:5]:
+    for s in SEEDS:
         m = resettle.CommunityModel(rng=s, village_clustering=1.0)
         per_building = _villages_per_building(m)
         assert per_building.max() <= 2
@@ -131,7 +131,7 @@ def test_no_clustering_mixes_villages_in_buildings() -> None:
     # Random placement: a building of 30 households is single-village with probability
     # 4 * 0.25**30 ~ 1e-18 and misses a given village with probability 0.75**30 ~ 2e-4, so
     # every building mixes villages and nearly all hold all four.
-    for s in SEEDS[:5]:
+    for s in SEEDS:
         m = resettle.CommunityModel(rng=s, village_clustering=0.0)
         per_building = _villages_per_building(m)
         assert per_building.min() >= 2

@@ -121,25 +121,31 @@ def build_population(c: Community, rng: np.random.Generator,
 def assign_buildings(hh_village: np.ndarray, c: Community, rng: np.random.Generator) -> np.ndarray:
     """Place households in buildings: a ``village_clustering`` share in their village's block.
 
-    Buildings are numbered in village blocks sized by village; the other households fill the
-    remaining flats at random, so buildings mix villages as clustering falls.
+    Each village gets a block of whole buildings, enough for all its households; clustered
+    households take random flats in their own block, the others fill the remaining flats at
+    random anywhere, so buildings mix villages as clustering falls.
     """
-    n_buildings = -(-c.households // c.households_per_building)
-    slots = np.repeat(np.arange(n_buildings), c.households_per_building)[: c.households]
-    block_of_slot = np.repeat(np.arange(len(c.village_names)),
-                              split_counts(c.households, c.village_household_shares))
+    per = c.households_per_building
+    sizes = np.bincount(hh_village, minlength=len(c.village_names))
+    blocks = -(-sizes // per)  # whole buildings per village
+    block_of_slot = np.repeat(np.arange(len(blocks)), blocks * per)
+    slots = np.arange(len(block_of_slot)) // per
     building = np.full(c.households, -1)
     clustered = rng.random(c.households) < c.village_clustering
-    free = np.ones(c.households, bool)
-    for v in range(len(c.village_names)):
+    free = np.ones(len(slots), bool)
+    for v in range(len(blocks)):
         hh = np.flatnonzero(clustered & (hh_village == v))
-        block = rng.permutation(np.flatnonzero(block_of_slot == v))
-        k = min(len(hh), len(block))
-        building[hh[:k]] = slots[block[:k]]
-        free[block[:k]] = False
+        block = rng.permutation(np.flatnonzero(block_of_slot == v))[: len(hh)]
+        building[hh] = slots[block]
+        free[block] = False
     rest = np.flatnonzero(building < 0)
-    building[rest] = slots[rng.permutation(np.flatnonzero(free))]
-    return building
+    building[rest] = slots[rng.permutation(np.flatnonzero(free))[: len(rest)]]
+    return _renumber(building)
+
+
+def _renumber(building: np.ndarray) -> np.ndarray:
+    """Number the occupied buildings 0..k-1 (keeping their order)."""
+    return np.unique(building, return_inverse=True)[1]
 
 
 def draw_ages(n: int, shares: tuple[float, ...], rng: np.random.Generator) -> np.ndarray:

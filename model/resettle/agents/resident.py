@@ -61,7 +61,10 @@ class Resident(mesa.Agent):
 
     @attitude.setter
     def attitude(self, value: float) -> None:
-        self.model.people.attitude[self.index] = min(max(float(value), 0.0), 1.0)
+        value = float(value)
+        if value != value:  # NaN
+            raise ValueError("attitude must be a number in [0, 1], got NaN")
+        self.model.people.attitude[self.index] = min(max(value, 0.0), 1.0)
 
     @property
     def employed(self) -> bool:

@@ -29,7 +29,8 @@ def pay_probability(p: float, theta: float, motive: np.ndarray | float,
     z = p * (1.0 + theta) + np.asarray(motive, dtype=float) - 1.0
     if temperature == 0:
         return (z >= 0).astype(float)
-    return expit(z / temperature)
+    with np.errstate(over="ignore"):  # z/T → ±inf for tiny T; expit maps it to 0 or 1
+        return expit(z / temperature)
 
 
 def motive(attitude: np.ndarray, quality: float, burden_pct: np.ndarray,
