@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import hashlib
 import io
 import json
 import os
@@ -31,6 +32,7 @@ import platform
 import pstats
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -236,6 +238,24 @@ def profile_text(prof: dict) -> str:
 
 
 # ---- driver --------------------------------------------------------------------------------
+def source_state() -> dict:
+    """Which resettle source was measured: git HEAD (read only) and a hash of model/*.py, so
+    a run can tell whether the model changed under it (others may be editing it)."""
+    root = HERE.parent
+    digest = hashlib.sha1()
+    for path in sorted((root / "model").rglob("*.py")):
+        digest.update(path.read_bytes())
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=False).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "model"],
+                               capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        head, dirty = "?", ""
+    return {"git_head": head or "?", "model_uncommitted_changes": bool(dirty),
+            "model_sha1": digest.hexdigest()[:12]}
+
+
 def environment() -> dict:
     """Python, packages and machine."""
     versions = {}
@@ -247,7 +267,7 @@ def environment() -> dict:
     return {"date": date.today().isoformat(), "python": platform.python_version(),
             "platform": platform.platform(), "processor": platform.processor(),
             "cpus": os.cpu_count(), "load_average_1_5_15": os.getloadavg(),
-            "packages": versions}
+            "packages": versions, "source": source_state()}
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -299,6 +319,10 @@ def main(argv: list[str] | None = None) -> dict:
               flush=True)
         rows.append(summarise(in_fresh_process(*case)))
     env["load_average_after"] = os.getloadavg()
+    env["source_after"] = source_state()
+    if env["source_after"]["model_sha1"] != env["source"]["model_sha1"]:
+        print("WARNING: model/ changed while the benchmark ran; rerun for consistent numbers",
+              file=sys.stderr)
     result = {"environment": env, "command": " ".join(sys.argv), "cases": rows,
               "scaling": scaling(rows), "speed_ratio_resettle_over_plain": speed_ratio(rows)}
     print(table(rows))

@@ -35,9 +35,11 @@ What it covers, per month, in resettle's order (employment, then attitude, then 
   ``disjoint_pairs``, a proposed pair only interacts if neither person was already part of
   an earlier proposal this round (accepted or not: the pair must be the first, in random
   order, to touch both its people), so every round is a set of disjoint pair updates.
-  Ties are drawn as in resettle: complete within households, ``building_degree`` and
-  ``village_degree`` random symmetric ties per person inside building and village;
-  co-workers are the residents employed in the same local sector at the start of the month.
+  Ties are drawn as in resettle: complete within households; ``building_degree`` and
+  ``village_degree`` symmetric ties per person inside building and village, each to the
+  closest in age of ``tie_age_homophily`` random members (age homophily); co-workers are the
+  residents employed in the same local sector at the start of the month. Households live in
+  village blocks of whole buildings (``village_clustering`` of them in their own block).
   Exposure drift is SIMPLIFIED to publicity + job effect + owner effect:
   ``x += clip(plasticity * (publicity_effect + job_effect * employed
   + owner_effect * household_paid_own_property_fee), 0, 1) * (1 - x)``
@@ -366,13 +368,14 @@ class PlainCommunity(mesa.Model):
         return min(c.households, round(c.temporary_residents / c.tenants_per_rented_unit))
 
     def build_homes(self) -> list[Home]:
-        """Households by village shares; a ``village_clustering`` share lives in its
-        village's block of buildings, the rest fill the free flats at random."""
-        c = self.c
+        """Households by village shares. Each village gets a block of whole buildings, enough
+        for all its households; a ``village_clustering`` share takes random flats in its own
+        block, the others fill the remaining flats anywhere at random."""
+        c, per = self.c, self.c.households_per_building
         counts = split_counts(c.households, c.village_household_shares)
         villages = [v for v, k in enumerate(counts) for _ in range(k)]
-        slot_block = list(villages)
-        free = set(range(c.households))
+        slot_block = [v for v, k in enumerate(counts) for _ in range(-(-k // per) * per)]
+        free = set(range(len(slot_block)))
         building = [-1] * c.households
         for v in range(len(counts)):
             mine = [i for i, hv in enumerate(villages)
@@ -380,13 +383,13 @@ class PlainCommunity(mesa.Model):
             block = [s for s, b in enumerate(slot_block) if b == v]
             self.random.shuffle(block)
             for i, s in zip(mine, block, strict=False):
-                building[i] = s // c.households_per_building
+                building[i] = s // per
                 free.discard(s)
         rest = sorted(free)
         self.random.shuffle(rest)
         homeless = (i for i in range(c.households) if building[i] < 0)
         for i, s in zip(homeless, rest, strict=False):
-            building[i] = s // c.households_per_building
+            building[i] = s // per
         return [Home(self, v, b) for v, b in zip(villages, building, strict=True)]
 
     def build_people(self) -> list[Person]:
@@ -452,11 +455,15 @@ class PlainCommunity(mesa.Model):
 
     def random_ties(self, groups: dict[int, list[Person]], attr: str, degree: int,
                     layer: int) -> None:
-        """Each person draws ``degree`` random members of its group as (symmetric) ties."""
+        """Each person draws ``degree`` ties in its group, each to the closest in age of
+        ``tie_age_homophily`` random members (never itself by choice); ties are symmetric."""
         ties: dict[Person, set[Person]] = {p: set() for p in self.people}
+        k = max(self.u.tie_age_homophily, 1)
         for p in self.people:
             group = groups[getattr(p, attr)]
-            for q in self.random.choices(group, k=degree):
+            for _ in range(degree):
+                q = min(self.random.choices(group, k=k),
+                        key=lambda c, p=p: math.inf if c is p else abs(c.age - p.age))
                 if q is not p:
                     ties[p].add(q)
                     ties[q].add(p)

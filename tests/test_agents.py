@@ -177,15 +177,12 @@ def test_setting_attitude_writes_the_array_clipped(value: float) -> None:
     np.testing.assert_array_equal(np.delete(m.people.attitude, 7), others)
 
 
-@pytest.mark.xfail(strict=True, reason="Resident.attitude setter (agents/resident.py) clips "
-                   "with min(max(v, 0), 1), which lets NaN through into model.people.attitude")
 def test_setting_attitude_to_nan_is_rejected() -> None:
     m = resettle.CommunityModel(rng=SEEDS[2], **TINY)
-    try:
+    before = m.people.attitude.copy()
+    with pytest.raises(ValueError, match="NaN"):
         m.resident_agents[0].attitude = float("nan")
-    except ValueError:
-        return
-    assert 0.0 <= m.people.attitude[0] <= 1.0
+    np.testing.assert_array_equal(m.people.attitude, before)
 
 
 def test_household_members_are_its_residents(model) -> None:

@@ -82,11 +82,14 @@ def test_household_sizes_sum_to_residents(models) -> None:
 def test_every_household_in_exactly_one_building(models) -> None:
     for m in models:
         h, r = m.homes, m.people
+        per = m.params.community.households_per_building
         assert h.building.shape == (h.n,)
-        assert h.building.min() == 0
-        assert m.n_buildings == math.ceil(h.n / m.params.community.households_per_building)
-        assert np.bincount(h.building).max() <= m.params.community.households_per_building
+        # buildings are numbered 0..n_buildings-1, all occupied, none over capacity; each
+        # village has a block of whole buildings, so there are at most sum(ceil(size/per))
         assert set(np.unique(h.building).tolist()) == set(range(m.n_buildings))
+        village_sizes = np.bincount(h.village)
+        assert math.ceil(h.n / per) <= m.n_buildings <= int(np.sum(-(-village_sizes // per)))
+        assert np.bincount(h.building).max() <= per
         # all members of a household live in their household's building
         np.testing.assert_array_equal(r.building, h.building[r.household])
 
@@ -96,35 +99,17 @@ def _villages_per_building(m) -> np.ndarray:
     return np.array([len(np.unique(h.village[h.building == b])) for b in range(m.n_buildings)])
 
 
-def test_full_clustering_gives_single_village_buildings_when_blocks_fill_buildings() -> None:
-    # 1,200 households = 4 villages x 300 = 4 x 10 buildings of 30: village blocks end exactly
-    # at building boundaries, so full clustering must leave no building shared.
-    for s in SEEDS:
-        m = resettle.CommunityModel(rng=s, households=1200, residents=3000, village_clustering=1.0)
-        np.testing.assert_array_equal(_villages_per_building(m), 1)
-
-
-def test_full_clustering_shares_at_most_the_block_boundary_buildings(models) -> None:
-    # At Dongyu's 1,750 households the village blocks (438, 438, 437, 437 flats) do not end at
-    # building boundaries: at most one building per boundary (3) may house two villages.
+def test_full_clustering_gives_single_village_buildings() -> None:
+    # village blocks are whole buildings, so at village_clustering=1 no building is shared,
+    # also at Dongyu's 1,750 households where blocks (438, 438, 437, 437) are not multiples
+    # of 30; and each village occupies one contiguous run of buildings
     for s in SEEDS:
         m = resettle.CommunityModel(rng=s, village_clustering=1.0)
-        per_building = _villages_per_building(m)
-        assert per_building.max() <= 2
-        assert (per_building == 2).sum() <= len(VILLAGES) - 1
+        np.testing.assert_array_equal(_villages_per_building(m), 1)
         h = m.homes
-        for v in range(len(VILLAGES)):  # each village occupies one contiguous run of buildings
+        for v in range(len(VILLAGES)):
             b = np.unique(h.building[h.village == v])
             np.testing.assert_array_equal(b, np.arange(b.min(), b.max() + 1))
-
-
-@pytest.mark.xfail(strict=True, reason="population.assign_buildings cuts village blocks in "
-                   "household slots, not whole buildings: with 1,750 households and 30 per "
-                   "building the 3 buildings on block boundaries house two villages even at "
-                   "village_clustering=1")
-def test_full_clustering_gives_single_village_buildings_at_dongyu_size() -> None:
-    m = resettle.CommunityModel(rng=SEEDS[0], village_clustering=1.0)
-    np.testing.assert_array_equal(_villages_per_building(m), 1)
 
 
 def test_no_clustering_mixes_villages_in_buildings() -> None:

@@ -137,10 +137,10 @@ class Levers(Section):
                                   choices=("community", "spun_off", "outsourced"))
     leadership: str = param("appointed", unit="choice", source="§4 appointed / §5 elected",
                             choices=("appointed", "elected"))
-    general_branch_month: int = param(1, unit="month", source="§4; timing assumption",
-                                      low=0, high=240)
-    residents_committee_month: int = param(3, unit="month", source="§4; timing assumption",
-                                           low=0, high=240)
+    general_branch_month: int = param(1, unit="month (1 = the first month)",
+                                      source="§4; timing assumption", low=1, high=240)
+    residents_committee_month: int = param(3, unit="month (1 = the first month)",
+                                           source="§4; timing assumption", low=1, high=240)
     mass_organisations: bool = param(True, unit="switch", source="§4")
     mass_org_interval_months: int = param(3, unit="months", source="§4; pace assumption",
                                           low=1, high=60,

@@ -38,7 +38,8 @@ def readiness_gap(attitude: np.ndarray, readiness: float) -> np.ndarray:
     """How far each attitude falls short of readiness, 0..1."""
     if readiness <= 0:
         return np.zeros_like(attitude)
-    return np.clip((readiness - attitude) / readiness, 0.0, 1.0)
+    with np.errstate(over="ignore"):  # tiny readiness: the gap saturates at 1
+        return np.clip((readiness - attitude) / readiness, 0.0, 1.0)
 
 
 def relax(grievance: np.ndarray, memory_months: float, relief: float) -> None:
