@@ -8,12 +8,13 @@ Measures, each case in a fresh process (so peak memory is per case):
 * the plain Mesa version (``benchmarks/plain_mesa.py``) at 4,200 residents for a shorter
   horizon (``--plain-months``);
 
-then prints a Markdown table: seconds (best and median of the repeats, after a warm-up),
-resident-months per second, microseconds per resident-month, peak resident memory (ru_maxrss
-of the case's process; the interpreter with its imports is reported separately), whether the
-cost per resident-month stays flat across sizes, and the speed ratio resettle / plain.
+then prints a Markdown table: seconds (best and median of the repeats, after a warm-up;
+wall clock by ``time.perf_counter`` and CPU time by ``time.process_time``), resident-months
+per second, microseconds per resident-month, peak resident memory (ru_maxrss of the case's
+process; the interpreter with its imports is reported separately), whether the cost per
+resident-month stays flat across sizes, and the speed ratio resettle / plain.
 
-    .venv/bin/python benchmarks/bench_run.py                      # full (a few minutes)
+    .venv/bin/python benchmarks/bench_run.py                      # full (about 2 minutes)
     .venv/bin/python benchmarks/bench_run.py --quick              # smoke check (< 1 minute)
     .venv/bin/python benchmarks/bench_run.py --sizes 4200 42000 --repeats 5 \\
         --out benchmarks/results.json --profile
@@ -69,7 +70,8 @@ def build(kind: str, residents: int, seed: int):
         import resettle
 
         return resettle.CommunityModel(rng=seed, **overrides(residents))
-    sys.path.insert(0, str(HERE))
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
     from plain_mesa import PlainCommunity
 
     return PlainCommunity(rng=seed, **overrides(residents))
@@ -91,7 +93,8 @@ def measure(kind: str, residents: int, months: int | None, repeats: int) -> dict
 
     import resettle  # noqa: F401
 
-    sys.path.insert(0, str(HERE))
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
     import plain_mesa  # noqa: F401
 
     base_mb = maxrss_mb()

@@ -65,8 +65,9 @@ What it covers, per month, in resettle's order (employment, then attitude, then 
 * A monthly record (DataCollector): mean adult attitude, employment share 16-59, fee
   compliance and willingness.
 
-Not covered: demography, cadres, party members and organisations, finances, stability and
-maturity (resettle runs these too, mostly as O(1) work per month or a few vectorised passes).
+Not covered: demography beyond ageing, cadres, party members and organisations, finances,
+stability and maturity (resettle runs these too, mostly as O(1) work per month or a few
+vectorised passes).
 
 State per resident-month is comparable to resettle's arrays: age, sex, schooling, village,
 household, building, attitude, employed, sector, trained, searching; per household: size,

@@ -13,7 +13,7 @@ import numpy as np
 
 from resettle.agents import Cadre
 from resettle.agents.mass_organisation import KINDS
-from resettle.network import ContactSampler, GroupSampler
+from resettle.network import ContactSampler, GroupSampler, StaticRows
 from resettle.params import Levers
 from resettle.population import SECTOR_COMPANY, SECTOR_ENTERPRISE, SECTOR_SERVICES
 from resettle.submodels import (
@@ -23,6 +23,7 @@ from resettle.submodels import (
     employment,
     fees,
     finances,
+    influence,
     maturity,
     organisations,
     party,
@@ -59,6 +60,8 @@ class MonthlyProcesses:
         self.complaint_share = 0.0
         self.active = np.zeros(model.people.n, bool)
         self.paid_own_property_fee = np.zeros(model.homes.n, bool)
+        self.static_rows = StaticRows([model.layers[k] for k in ("household", "building",
+                                                                  "village")], model.people.n)
         fee_history(model, self, model.params.community.fee_history_months)
 
     def run(self, month: int) -> None:
@@ -189,12 +192,9 @@ class MonthlyProcesses:
         r, u = self.model.people, self.model.params.uncertainties
         mu = u.convergence_rate * attitude.plasticity(r.age, u.plasticity_decay)
         work = np.where(r.employed & np.isin(r.sector, LOCAL_SECTORS), r.sector, -1)
-        layers = self.model.layers
-        sampler = ContactSampler([layers["household"], layers["building"], layers["village"],
-                                  GroupSampler(work)], self.tie_weights())
-        for _ in range(u.contacts_per_month):
-            attitude.influence_round(r.attitude, sampler.draw(self.rng), u.confidence_bound, mu,
-                                     self.rng)
+        sampler = ContactSampler([GroupSampler(work)], self.tie_weights(), self.static_rows)
+        influence.influence_month(r.attitude, mu, u.confidence_bound, sampler,
+                                  u.contacts_per_month, self.rng)
         gain = attitude.plasticity(r.age, u.plasticity_decay) * self.exposure(month)
         attitude.exposure_drift(r.attitude, gain)
 

@@ -73,30 +73,27 @@ class ContactSampler:
     co-workers — stacked so that one round is a handful of vectorised gathers.
     """
 
-    def __init__(self, layers: list, weights: np.ndarray) -> None:
-        starts, degrees, targets, offset = [], [], [], 0
-        for layer in layers:
-            start, degree, target = layer.rows()
-            starts.append(start + offset)
-            degrees.append(degree)
-            targets.append(target)
-            offset += len(target)
-        self.start, self.degree = np.stack(starts), np.stack(degrees)
-        self.targets = np.concatenate(targets)
-        w = np.where(self.degree > 0, np.asarray(weights, float)[:, None], 0.0)
-        total = w.sum(axis=0)
+    def __init__(self, layers: list, weights: np.ndarray,
+                 stacked: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> None:
+        self.start, self.degree, self.targets = stack_rows(layers, stacked)
+        w = (self.degree > 0) * np.asarray(weights, float)[:, None]
+        cum = np.add.accumulate(w, axis=0)
+        total = cum[-1]
         self.active = np.flatnonzero(total > 0)
-        cum = np.cumsum(w, axis=0) / np.where(total > 0, total, 1.0)
+        cum /= np.where(total > 0, total, 1.0)
         # past a node's last available layer the threshold is unreachable, so round-off in
         # the cumulative sum can never pick a layer where the node has no ties
-        last = len(layers) - 1 - np.argmax(w[::-1] > 0, axis=0)
-        cum[np.arange(len(layers))[:, None] >= last[None, :]] = 2.0
+        last = self.start.shape[0] - 1 - np.argmax(w[::-1] > 0, axis=0)
+        cum[np.arange(self.start.shape[0])[:, None] >= last[None, :]] = 2.0
         self.cum = cum[:-1, self.active]
         self.n = len(total)
 
     def draw(self, rng: np.random.Generator) -> np.ndarray:
         """Contacts of every node this round (-1 for nodes with no ties at all)."""
-        u = rng.random((2, len(self.active)))
+        return self.partners(rng.random((2, len(self.active))))
+
+    def partners(self, u: np.ndarray) -> np.ndarray:
+        """Contacts given uniforms ``u`` of shape (2, active nodes): layer, then tie."""
         layer = (self.cum <= u[0]).sum(axis=0)
         start = self.start[layer, self.active]
         degree = self.degree[layer, self.active]
@@ -105,12 +102,55 @@ class ContactSampler:
         return out
 
 
+def stack_rows(layers: list, stacked: tuple | None = None) -> tuple[np.ndarray, ...]:
+    """Stack the (start, degree, targets) rows of ``layers`` after an already ``stacked`` set.
+
+    A ``StaticRows`` given as ``stacked`` reuses its preallocated buffer for the new targets.
+    """
+    if isinstance(stacked, StaticRows):
+        return stacked.with_layers(layers)
+    starts, degrees, targets = ([], [], []) if stacked is None else \
+        (list(stacked[0]), list(stacked[1]), [stacked[2]])
+    offset = sum(len(t) for t in targets)
+    for layer in layers:
+        start, degree, target = layer.rows()
+        starts.append(start + offset)
+        degrees.append(degree)
+        targets.append(target)
+        offset += len(target)
+    return np.stack(starts), np.stack(degrees), np.concatenate(targets)
+
+
+class StaticRows:
+    """The stacked rows of the static layers, computed once, with room for one more layer of
+    at most ``n`` targets (the month's co-worker groups)."""
+
+    def __init__(self, layers: list, n: int) -> None:
+        start, degree, targets = stack_rows(layers)
+        k = start.shape[0]
+        self.start = np.empty((k + 1, n), np.int64)
+        self.degree = np.empty((k + 1, n), np.int64)
+        self.start[:k], self.degree[:k] = start, degree
+        self.targets = np.concatenate([targets, np.zeros(n, np.int64)])
+        self.offset = len(targets)
+
+    def with_layers(self, layers: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The static rows plus one extra layer (written into the preallocated rows)."""
+        (layer,) = layers
+        start, degree, target = layer.rows()
+        self.start[-1] = start + self.offset
+        self.degree[-1] = degree
+        self.targets[self.offset:self.offset + len(target)] = target
+        return self.start, self.degree, self.targets
+
+
 def csr_from_edges(n: int, u: np.ndarray, v: np.ndarray) -> Layer:
     """Symmetric, de-duplicated CSR layer from an edge list (self-loops dropped)."""
     keep = u != v
     a = np.concatenate([u[keep], v[keep]]).astype(np.int64)
     b = np.concatenate([v[keep], u[keep]]).astype(np.int64)
-    key = np.unique(a * n + b)
+    key = np.sort(a * n + b)
+    key = key[np.concatenate([[True], key[1:] != key[:-1]])] if len(key) else key
     src, dst = key // n, key % n
     indptr = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n))])
     return Layer(indptr=indptr, indices=dst)

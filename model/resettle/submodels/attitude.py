@@ -33,8 +33,12 @@ def disjoint_pairs(u: np.ndarray, v: np.ndarray, n: int,
     (-1) are dropped.
     """
     ok = (u >= 0) & (v >= 0) & (u != v)
-    u, v = u[ok], v[ok]
-    priority = rng.random(len(u))
+    return pairs_by_priority(u[ok], v[ok], n, rng.random(int(ok.sum())))
+
+
+def pairs_by_priority(u: np.ndarray, v: np.ndarray, n: int,
+                      priority: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Valid pairs (u, v) kept where ``priority`` is lowest among pairs touching their nodes."""
     lowest = np.full(n, 2.0)
     if np.all(u[1:] > u[:-1]):  # each node proposes at most once (the model's case)
         lowest[u] = priority

@@ -1,0 +1,95 @@
+"""A month of social influence (Deffuant–Weisbuch rounds on the contact network), fast.
+
+Every random number of the month is drawn first with the model's generator: for each round,
+two uniforms per node (which layer, which tie) and one priority per node (which proposed
+pairs go ahead: a pair is kept when its priority is the lowest among the pairs touching
+either of its nodes). The rounds are then deterministic given those draws, and run either in
+plain numpy (the reference) or, when numba is installed, in a compiled loop that gives the
+same numbers. ``RESETTLE_NO_NUMBA=1`` forces the reference.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from resettle.network import ContactSampler
+from resettle.submodels.attitude import bounded_confidence, pairs_by_priority
+
+try:  # numba is a dependency, but the model must also run where it cannot be installed
+    from numba import njit
+except ImportError:  # pragma: no cover - exercised only without numba
+    njit = None
+
+
+def month_draws(sampler: ContactSampler, n: int, rounds: int,
+                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The month's uniforms: (rounds, 2, active nodes) for contacts, (rounds, n) priorities."""
+    return rng.random((rounds, 2, len(sampler.active))), rng.random((rounds, n))
+
+
+def rounds_numpy(x, mu, epsilon, sampler: ContactSampler, u, prio) -> int:
+    """Reference implementation: vectorised per round. Updates ``x``; returns pairs moved."""
+    n, moved = len(x), 0
+    nodes = np.arange(n)
+    for r in range(u.shape[0]):
+        partner = sampler.partners(u[r])
+        ok = (partner >= 0) & (partner != nodes)
+        a, b = pairs_by_priority(nodes[ok], partner[ok], n, prio[r][ok])
+        moved += bounded_confidence(x, a, b, epsilon, mu[a], mu[b])
+    return moved
+
+
+def _rounds_loop(x, mu, epsilon, start, degree, targets, cum, active, u, prio):
+    """The same rounds as ``rounds_numpy`` as explicit loops (compiled by numba)."""
+    n, n_layers = x.shape[0], start.shape[0]
+    partner = np.empty(n, np.int64)
+    lowest = np.empty(n)
+    moved = 0
+    for r in range(u.shape[0]):
+        partner[:] = -1
+        for k in range(active.shape[0]):
+            i = active[k]
+            layer = 0
+            for level in range(n_layers - 1):
+                if cum[level, k] <= u[r, 0, k]:
+                    layer += 1
+            partner[i] = targets[start[layer, i] + np.int64(u[r, 1, k] * degree[layer, i])]
+        lowest[:] = 2.0
+        for i in range(n):
+            j = partner[i]
+            if j >= 0 and j != i:
+                lowest[i] = min(lowest[i], prio[r, i])
+                lowest[j] = min(lowest[j], prio[r, i])
+        for i in range(n):
+            j = partner[i]
+            if j >= 0 and j != i and lowest[i] == prio[r, i] and lowest[j] == prio[r, i]:
+                gap = x[j] - x[i]
+                if abs(gap) < epsilon:
+                    x[i] += mu[i] * gap
+                    x[j] -= mu[j] * gap
+                    moved += 1
+    return moved
+
+
+_compiled = njit(cache=True, nogil=True)(_rounds_loop) if njit is not None else None
+
+
+def rounds_compiled(x, mu, epsilon, sampler: ContactSampler, u, prio) -> int:
+    """The compiled loop (numba)."""
+    return int(_compiled(x, mu, float(epsilon), sampler.start, sampler.degree, sampler.targets,
+                         sampler.cum, sampler.active, u, prio))
+
+
+def use_compiled() -> bool:
+    """Whether the compiled loop is available and not switched off."""
+    return _compiled is not None and os.environ.get("RESETTLE_NO_NUMBA", "") in ("", "0")
+
+
+def influence_month(x: np.ndarray, mu: np.ndarray, epsilon: float, sampler: ContactSampler,
+                    rounds: int, rng: np.random.Generator) -> int:
+    """All of a month's influence rounds; updates ``x`` and returns the pairs that moved."""
+    u, prio = month_draws(sampler, len(x), rounds, rng)
+    run = rounds_compiled if use_compiled() else rounds_numpy
+    return run(x, mu, epsilon, sampler, u, prio)
