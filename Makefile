@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine:
-#   make demo   set up .venv and run Scheme 1 and Scheme 2 on the built-in defaults
+#   make demo   set up .venv and compare Scheme 1, Scheme 2 and the phased scenario
 #   make test   set up .venv (with test extras), lint, and run the test suite
 SHELL := /bin/bash
 VENV  := .venv
@@ -18,8 +18,11 @@ $(STAMP): pyproject.toml tools/find_python.sh
 	 $(PY) -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
+DEMO_REPS ?= 40
+
 demo: $(STAMP)
-	$(VENV)/bin/resettle run scenarios/scheme1.toml scenarios/scheme2.toml --reps 5 --out outputs/demo --force
+	$(VENV)/bin/resettle compare scenarios/scheme1.toml scenarios/scheme2.toml \
+	    scenarios/phased.toml --reps $(DEMO_REPS) --out outputs/demo --force
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check model tests benchmarks tools
