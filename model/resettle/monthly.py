@@ -35,7 +35,7 @@ from resettle.submodels.schedule import due_this_month
 # Dongyu today (§1(1)): village branches run village cooperatives, the collectives pay the
 # property fee, the community runs the property company, leadership is appointed.
 STATUS_QUO = Levers()
-# assumptions (documented in docs/ODD.md §7.1): culture events reach half as many people
+# assumptions (documented in docs/ODD.md §7.4 and §7.8): culture events reach half as many people
 # before any mass organisation exists, and people who do not want mass organisations attend
 # half as often; the dispatched secretary is a 45-year-old town cadre with college schooling.
 CULTURE_BASE_REACH = 0.5

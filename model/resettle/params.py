@@ -97,8 +97,8 @@ class Community(Section):
     fee_history_months: int = param(24, unit="billing periods",
                                     source="§1 (the community has run about two years)",
                                     low=0, high=120,
-                                    doc="fee periods simulated before month 1 to set arrears "
-                                        "lock-ins and last payments")
+                                    doc="fee periods simulated before month 1 to set "
+                                        "enforcement lock-ins and last payments")
 
     def check(self) -> None:
         n = len(self.village_names)
@@ -209,7 +209,7 @@ class Uncertainties(Section):
     # attitude (villager -> citizen)
     confidence_bound: float = param(0.1, unit="0..1",
                                     source="Deffuant et al. 2000 (ε); value chosen so that "
-                                           "younger residents urbanise faster (§3 pattern)",
+                                           "younger residents urbanise faster (ODD §1)",
                                     low=0, high=1)
     convergence_rate: float = param(0.3, unit="0..0.5", source="Deffuant et al. 2000 (μ)",
                                     low=0, high=0.5)

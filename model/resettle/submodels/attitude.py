@@ -9,7 +9,8 @@ round equals that many sequential pair updates.
 
 Exposure drift moves a person toward 1 by ``gain·(1-x)``, the gain summing what they were
 exposed to this month (publicity, culture events, the community school, party members'
-vanguard contacts, an urban job), again scaled by plasticity.
+vanguard contacts, an urban job, having paid one's own property fee), again scaled by
+plasticity.
 """
 
 from __future__ import annotations

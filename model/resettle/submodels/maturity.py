@@ -6,7 +6,8 @@
 * cadres — mean cadre competence (§2.3, §4);
 * separation — separation of community and enterprise (社企分开, §2 problem 1): moves with
   time constant ``transition_months`` toward the share of {corporate cooperatives, independent
-  property company, households paying their own fee, branches not running cooperatives};
+  property company, households paying their own fee, branches by building (so no village
+  branch runs a cooperative)};
 * democracy — ½·(leadership elected, approached with the same time constant) + ½·(share of
   due elections held on time; 0 before the residents' committee exists).
 

@@ -1,6 +1,7 @@
 """Stability: complaints when changes outrun residents' readiness.
 
-A reform (a lever changing from the status quo: households paying the property fee, village
+A reform (a lever changing from the levers in force — at the start, Dongyu's status quo:
+households paying the property fee, village
 branches dissolved, cooperatives corporatised, the property company spun off or outsourced,
 leadership elected) adds to every household's grievance ``shock · gap``, where ``gap =
 max(0, readiness - x)/readiness`` is how far its attitude x falls short of readiness.
