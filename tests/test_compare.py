@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 
 import resettle
-from resettle import cli
+from cli_helpers import call, listing, one_error_line
 from resettle.compare import DEFAULT_METRICS, Comparison, analyse, run_comparison
 from resettle.comparison_report import milestone_table, precision_paragraph
 from resettle.labels import metric_label
@@ -46,29 +46,6 @@ REPORT_FILES = {"report.md", "report.html", "summary.csv", "early_years.csv", "p
 # helpers
 # --------------------------------------------------------------------------------------------
 
-def call(argv: list[str]) -> int:
-    """``cli.main(argv)``'s exit status, also when argparse exits through SystemExit."""
-    try:
-        return cli.main(argv)
-    except SystemExit as stop:
-        return stop.code if isinstance(stop.code, int) else 1
-
-
-def one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
-    """The single ``resettle: error:`` line on stderr (and nothing on stdout)."""
-    captured = capsys.readouterr()
-    lines = captured.err.splitlines()
-    assert len(lines) == 1, f"stderr is not one line: {captured.err!r}"
-    assert lines[0].startswith("resettle: error: ")
-    assert "Traceback" not in captured.err
-    assert captured.out == ""
-    return lines[0]
-
-
-def listing(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (relative path -> content), and every directory."""
-    return {str(p.relative_to(folder)): p.read_bytes() if p.is_file() else b"<dir>"
-            for p in sorted(folder.rglob("*"))}
 
 
 def assert_png_drawn(path: Path) -> None:
@@ -451,9 +428,6 @@ def test_compare_report_names_scenarios_and_seed(compared: tuple[int, Path],
         assert f"## {heading}" in md, heading
 
 
-@pytest.mark.xfail(strict=True, reason="comparison_report.build_document names the root seed "
-                   "but neither the replication seeds nor where they are recorded "
-                   "(manifest.json)")
 def test_compare_report_says_where_the_seeds_are(compared: tuple[int, Path]) -> None:
     _, out = compared
     md = (out / "report.md").read_text("utf-8")

@@ -24,26 +24,22 @@ EXIT_USAGE = 2
 FORMATS = ("parquet", "csv")
 
 
-def positive_int(text: str) -> int:
-    """argparse type: an integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def whole_number(minimum: int):
+    """argparse type: a whole number >= ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+    parse.__name__ = f"whole number >= {minimum}"
+    return parse
 
 
-def seed_int(text: str) -> int:
-    """argparse type: an integer >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
+positive_int = whole_number(1)
+seed_int = whole_number(0)
 
 
 class Parser(argparse.ArgumentParser):
@@ -209,7 +205,7 @@ def cmd_switch_year(args: argparse.Namespace) -> int:
     out = args.out or Path("outputs") / f"switch-year-{base.name}"
     check_destination(out, args.force)
     comp, table = run_switch_year(base, years, args.reps, args.seed, args.workers,
-                                  progress=not args.quiet)
+                                  progress=not args.quiet, metrics=args.metrics)
     manifest = comparison_manifest(comp, ["resettle", *args.argv])
     print(f"wrote {write_switch_year(comp, table, out, args.force, manifest)}")
     return 0

@@ -90,6 +90,11 @@ def build_document(comp: Comparison, figs: list[tuple[Path, str]]) -> Document:
                   f"replication i uses the same seed in every scenario, so differences are "
                   f"paired. Intervals are 95% bootstrap CIs (BCa); tests are Wilcoxon "
                   f"signed-rank on the paired replications; effect sizes are Cohen's d_z.")
+    doc.paragraph(f"Seeds: numpy.random.SeedSequence({comp.root_seed}).spawn({comp.reps}); "
+                  f"every replication's seed is listed in manifest.json (seeds), and on every "
+                  f"row of monthly.parquet. The first: "
+                  + ", ".join(str(s) for s in comp.seeds[:3]) + ("…" if comp.reps > 3 else "")
+                  + ".")
     doc.heading("Scenarios")
     doc.bullets([f"{s.name}: {s.description} (files: {', '.join(s.files) or 'built-in'}"
                  + (f"; switch after year {s.switch_year}" if s.switch_year is not None else "")

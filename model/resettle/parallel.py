@@ -6,6 +6,7 @@ tables do not depend on how many workers ran them or in which order they finishe
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -37,6 +38,13 @@ def run_job(job: Job) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame |
     return model.metrics(), agent_snapshot(model), organisation_snapshot(model)
 
 
+def pool_context() -> multiprocessing.context.BaseContext:
+    """Fresh worker processes (forkserver where available, else spawn), never a fork of this
+    possibly multi-threaded process (progress bars and numba start threads)."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
 def default_workers() -> int:
     """All cores this process may use."""
     try:
@@ -53,7 +61,7 @@ def run_jobs(jobs: list[Job], workers: int = 1, progress: bool = True,
         if executor is None and workers <= 1:
             return [_advance(bar, run_job(job)) for job in jobs]
         own = executor is None
-        pool = executor or ProcessPoolExecutor(max_workers=workers)
+        pool = executor or ProcessPoolExecutor(max_workers=workers, mp_context=pool_context())
         try:
             futures = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
             results: list = [None] * len(jobs)

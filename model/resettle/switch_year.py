@@ -24,6 +24,7 @@ from resettle.scenario import Scenario
 
 AFTER_SWITCH_MONTHS = 36  # the "early years" after a switch: three years (as in compare)
 AFTER_METRICS = ("stability", "fee_collection", "fee_compliance")
+AFTER_LABEL = "3 years after switch"  # shorter near the horizon: see the window_months column
 
 
 def switch_variants(base: Scenario, years: list[int]) -> list[Scenario]:
@@ -61,22 +62,23 @@ def switch_table(comp: Comparison, years: list[int]) -> pd.DataFrame:
             v = stats.milestone_values(comp.monthly, metric, horizon).xs(
                 scenario.name, level="scenario").to_numpy(dtype=float)
             rows.append(_row(year, metric, "at horizon", stats.mean_ci(v, rng)))
-        if year < horizon:
-            for metric in AFTER_METRICS:
-                v = after_switch_values(comp.monthly, metric, year, scenario.name)
-                rows.append(_row(year, metric, "3 years after switch", stats.mean_ci(v, rng)))
+        months = min(AFTER_SWITCH_MONTHS, 12 * (horizon - year))
+        for metric in AFTER_METRICS if months > 0 else ():
+            v = after_switch_values(comp.monthly, metric, year, scenario.name)
+            rows.append(_row(year, metric, AFTER_LABEL, stats.mean_ci(v, rng), months))
     return pd.DataFrame(rows)
 
 
-def _row(year: int, metric: str, when: str, ci) -> dict:
-    return {"switch_year": year, "metric": metric, "when": when, "mean": ci.estimate,
-            "low": ci.low, "high": ci.high}
+def _row(year: int, metric: str, when: str, ci, months: int | None = None) -> dict:
+    return {"switch_year": year, "metric": metric, "when": when, "window_months": months,
+            "mean": ci.estimate, "low": ci.low, "high": ci.high}
 
 
 def run_switch_year(base: Scenario, years: list[int], reps: int, seed: int,
-                    workers: int | None, progress: bool = True) -> tuple[Comparison, pd.DataFrame]:
+                    workers: int | None, progress: bool = True,
+                    metrics: list[str] | None = None) -> tuple[Comparison, pd.DataFrame]:
     """Run every switch year (CRN across them) and tabulate."""
-    comp = run_comparison(switch_variants(base, years), reps, seed, workers,
+    comp = run_comparison(switch_variants(base, years), reps, seed, workers, metrics=metrics,
                           milestones=[base.horizon_years], progress=progress)
     return comp, switch_table(comp, years)
 
@@ -90,7 +92,8 @@ def best_sentences(table: pd.DataFrame) -> list[str]:
         out.append(f"{metric_label(metric)} at the horizon is highest when switching after "
                    f"year {int(best['switch_year'])}: {best['mean']:.3f} (95% CI "
                    f"{best['low']:.3f}–{best['high']:.3f}).")
-    after = table[(table["when"] != "at horizon") & (table["metric"] == "stability")]
+    after = table[(table["when"] != "at horizon") & (table["metric"] == "stability")
+                  & (table["window_months"] == AFTER_SWITCH_MONTHS)]  # full windows only
     if len(after) > 1:
         lo, hi = after.loc[after["mean"].idxmin()], after.loc[after["mean"].idxmax()]
         out.append(f"Stability in the 3 years after the switch ranges from {lo['mean']:.3f} "
