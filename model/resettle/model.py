@@ -12,6 +12,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 from mesa import Model
+from mesa.agent import AgentSet
 from mesa.datacollection import DataCollector
 
 from resettle import __version__
@@ -52,6 +53,7 @@ class CommunityModel(Model):
         super().__init__(rng=seed)
         self.scenario_given, self.overrides, self.seed = scenario, overrides, seed
         self.replication = replication
+        self._no_agents = AgentSet([], random=self.random)  # for kinds not (yet) present
         self.params = (scenario or Scenario()).replace(**overrides) if overrides \
             else (scenario or Scenario())
         self.levers = self.params.levers
@@ -171,8 +173,7 @@ class CommunityModel(Model):
         return next(iter(self.agents_by_type[PropertyCompany]))
 
     def _of_type(self, cls):
-        from mesa.agent import AgentSet
-        return self.agents_by_type.get(cls, AgentSet([], random=self.random))
+        return self._agents_by_type.get(cls) or self._no_agents
 
 
 def latest_value(model: CommunityModel, key: str) -> float:

@@ -76,30 +76,32 @@ class ContactSampler:
     def __init__(self, layers: list, weights: np.ndarray,
                  stacked: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> None:
         self.start, self.degree, self.targets = stack_rows(layers, stacked)
-        w = (self.degree > 0) * np.asarray(weights, float)[:, None]
+        self.weights = np.asarray(weights, dtype=float)
+        self.n = self.start.shape[1]
+
+    def cumulative(self) -> np.ndarray:
+        """Per node, the cumulative share of each layer among the layers where it has ties
+        (NaN for nodes with no ties at all)."""
+        w = (self.degree > 0) * self.weights[:, None]
         cum = np.add.accumulate(w, axis=0)
-        total = cum[-1]
-        self.active = np.flatnonzero(total > 0)
-        cum /= np.where(total > 0, total, 1.0)
-        # past a node's last available layer the threshold is unreachable, so round-off in
-        # the cumulative sum can never pick a layer where the node has no ties
-        last = self.start.shape[0] - 1 - np.argmax(w[::-1] > 0, axis=0)
-        cum[np.arange(self.start.shape[0])[:, None] >= last[None, :]] = 2.0
-        self.cum = cum[:-1, self.active]
-        self.n = len(total)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return cum / cum[-1]
 
     def draw(self, rng: np.random.Generator) -> np.ndarray:
         """Contacts of every node this round (-1 for nodes with no ties at all)."""
-        return self.partners(rng.random((2, len(self.active))))
+        return self.partners(rng.random((2, self.n)))
 
-    def partners(self, u: np.ndarray) -> np.ndarray:
-        """Contacts given uniforms ``u`` of shape (2, active nodes): layer, then tie."""
-        layer = (self.cum <= u[0]).sum(axis=0)
-        start = self.start[layer, self.active]
-        degree = self.degree[layer, self.active]
-        out = np.full(self.n, -1, dtype=np.int64)
-        out[self.active] = self.targets[start + (u[1] * degree).astype(np.int64)]
-        return out
+    def partners(self, u: np.ndarray, cum: np.ndarray | None = None) -> np.ndarray:
+        """Contacts given uniforms ``u`` of shape (2, n): the first layer whose cumulative
+        share exceeds u[0], then the tie ``floor(u[1]·degree)`` in it."""
+        cum = self.cumulative() if cum is None else cum
+        above = cum > u[0]
+        layer = np.argmax(above, axis=0)
+        nodes = np.arange(self.n)
+        start, degree = self.start[layer, nodes], self.degree[layer, nodes]
+        partner = self.targets[np.minimum(start + (u[1] * degree).astype(np.int64),
+                                          len(self.targets) - 1)]
+        return np.where(above.any(axis=0), partner, -1)
 
 
 def stack_rows(layers: list, stacked: tuple | None = None) -> tuple[np.ndarray, ...]:

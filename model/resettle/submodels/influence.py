@@ -25,37 +25,50 @@ except ImportError:  # pragma: no cover - exercised only without numba
 
 def month_draws(sampler: ContactSampler, n: int, rounds: int,
                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """The month's uniforms: (rounds, 2, active nodes) for contacts, (rounds, n) priorities."""
-    return rng.random((rounds, 2, len(sampler.active))), rng.random((rounds, n))
+    """The month's uniforms: (rounds, 2, n) for contacts, (rounds, n) pair priorities."""
+    return rng.random((rounds, 2, sampler.n)), rng.random((rounds, n))
 
 
 def rounds_numpy(x, mu, epsilon, sampler: ContactSampler, u, prio) -> int:
     """Reference implementation: vectorised per round. Updates ``x``; returns pairs moved."""
     n, moved = len(x), 0
     nodes = np.arange(n)
+    cum = sampler.cumulative()
     for r in range(u.shape[0]):
-        partner = sampler.partners(u[r])
+        partner = sampler.partners(u[r], cum)
         ok = (partner >= 0) & (partner != nodes)
         a, b = pairs_by_priority(nodes[ok], partner[ok], n, prio[r][ok])
         moved += bounded_confidence(x, a, b, epsilon, mu[a], mu[b])
     return moved
 
 
-def _rounds_loop(x, mu, epsilon, start, degree, targets, cum, active, u, prio):
+def _choose_partners(partner, r, start, degree, targets, weights, u):
+    """Each node's contact in round ``r`` (the arithmetic of ContactSampler.partners)."""
+    n_layers = start.shape[0]
+    for i in range(partner.shape[0]):
+        total = 0.0
+        for level in range(n_layers):
+            if degree[level, i] > 0:
+                total += weights[level]
+        partner[i] = -1
+        acc = 0.0
+        for level in range(n_layers):
+            if degree[level, i] > 0:
+                acc += weights[level]
+            if acc / total > u[r, 0, i] if total > 0 else False:
+                tie = start[level, i] + np.int64(u[r, 1, i] * degree[level, i])
+                partner[i] = targets[min(tie, targets.shape[0] - 1)]
+                break
+
+
+def _rounds_loop(x, mu, epsilon, start, degree, targets, weights, u, prio):
     """The same rounds as ``rounds_numpy`` as explicit loops (compiled by numba)."""
-    n, n_layers = x.shape[0], start.shape[0]
+    n = x.shape[0]
     partner = np.empty(n, np.int64)
     lowest = np.empty(n)
     moved = 0
     for r in range(u.shape[0]):
-        partner[:] = -1
-        for k in range(active.shape[0]):
-            i = active[k]
-            layer = 0
-            for level in range(n_layers - 1):
-                if cum[level, k] <= u[r, 0, k]:
-                    layer += 1
-            partner[i] = targets[start[layer, i] + np.int64(u[r, 1, k] * degree[layer, i])]
+        choose(partner, r, start, degree, targets, weights, u)
         lowest[:] = 2.0
         for i in range(n):
             j = partner[i]
@@ -73,13 +86,17 @@ def _rounds_loop(x, mu, epsilon, start, degree, targets, cum, active, u, prio):
     return moved
 
 
-_compiled = njit(cache=True, nogil=True)(_rounds_loop) if njit is not None else None
+if njit is not None:
+    choose = njit(cache=True, nogil=True)(_choose_partners)
+    _compiled = njit(cache=True, nogil=True)(_rounds_loop)
+else:  # pragma: no cover
+    choose = _compiled = None
 
 
 def rounds_compiled(x, mu, epsilon, sampler: ContactSampler, u, prio) -> int:
     """The compiled loop (numba)."""
     return int(_compiled(x, mu, float(epsilon), sampler.start, sampler.degree, sampler.targets,
-                         sampler.cum, sampler.active, u, prio))
+                         sampler.weights, u, prio))
 
 
 def use_compiled() -> bool:
