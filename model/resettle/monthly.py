@@ -11,7 +11,7 @@ from collections import deque
 
 import numpy as np
 
-from resettle.agents import Cadre
+from resettle.agents import Cadre, Resident
 from resettle.agents.mass_organisation import KINDS
 from resettle.network import ContactSampler, GroupSampler, StaticRows
 from resettle.params import Levers
@@ -100,6 +100,8 @@ class MonthlyProcesses:
             h.grievance += shock * gap
         organisations.rebuild_branches(self.model, month)
         self.restructure_company()
+        if self.model.general_branch is not None:
+            self.model.general_branch.elected = new.leadership == "elected"
         self.in_force = new
 
     def restructure_company(self) -> None:
@@ -125,8 +127,7 @@ class MonthlyProcesses:
         dead = demography.age_and_die(r, u.mortality_a, u.mortality_b, self.rng)
         for slot in dead:
             self.model.resident_agents[slot].remove()
-            self.model.resident_agents[slot] = type(self.model.resident_agents[slot])(
-                self.model, int(slot))
+            self.model.resident_agents[slot] = Resident(self.model, int(slot))
         alive = np.ones(r.n, bool)
         alive[dead] = False
         newborn_att = fees.household_attitude(r.attitude, r.household, (r.age >= 16) & alive,
