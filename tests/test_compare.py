@@ -215,6 +215,7 @@ def _summary_rows() -> pd.DataFrame:
         ("employment", 3, "B", 0.01, -0.01, 0.03),
         ("stability", 3, "B", 0.02, 0.01, 0.03),
         ("stability", 3, "C", -0.02, -0.03, -0.01),
+        ("stability", 3, "D", -0.01, -0.015, -0.005),
         ("maturity", 3, "B", -0.004, -0.02, 0.0),  # a CI touching zero is not clear
     ]
     frame = pd.DataFrame(rows, columns=["metric", "year", "scenario", "diff", "diff_low",
@@ -226,7 +227,8 @@ def _summary_rows() -> pd.DataFrame:
 def _early_rows() -> pd.DataFrame:
     rows = [  # metric, scenario, diff, low, high
         ("stability", "B", -0.05, -0.07, -0.03),  # opposite to B's clear gain at the horizon
-        ("stability", "C", -0.04, -0.06, -0.02),  # same sign as C's horizon loss: dropped
+        ("stability", "C", -0.03, -0.05, -0.01),  # same sign, 1.5x C's horizon loss: dropped
+        ("stability", "D", -0.04, -0.05, -0.03),  # same sign but 4x D's horizon loss: kept
         ("attitude", "B", 0.03, 0.01, 0.05),  # same sign as the horizon gain: dropped
         ("employment", "B", -0.02, -0.03, -0.01),  # horizon effect unclear: kept
         ("fee_collection", "B", 0.001, -0.01, 0.01),  # early effect unclear: dropped
@@ -241,7 +243,7 @@ def test_summary_sentences_read_the_intervals() -> None:
     by_start = {s.split(",")[0] for s in sentences}
     assert by_start == {"By year 3", "In years 1-3"}
     horizon = [s for s in sentences if s.startswith("By year 3")]
-    assert len(horizon) == 6  # every non-baseline row of the last year, and only those
+    assert len(horizon) == 7  # every non-baseline row of the last year, and only those
 
     def one(words: str) -> str:
         found = [s for s in horizon if words in s]
@@ -264,7 +266,8 @@ def test_summary_sentences_read_the_intervals() -> None:
     assert "0.090" not in " ".join(sentences)  # year 1 is not the summary year
 
     early = [s for s in sentences if s.startswith("In years 1-3")]
-    assert len(early) == 2
+    assert len(early) == 3
+    assert any("D lowers stability by 0.040" in s for s in early)
     assert any("B lowers stability by 0.050 (95% CI -0.070 to -0.030)" in s for s in early)
     assert any("B lowers employment" in s and "by 0.020" in s for s in early)
 
@@ -274,7 +277,7 @@ def test_transition_costs_keep_only_effects_against_the_horizon() -> None:
     horizon = summary[(summary["year"] == 3) & (summary["scenario"] != "A")]
     kept = transition_costs(_early_rows(), horizon)
     assert sorted(zip(kept["metric"], kept["scenario"], strict=True)) == \
-        [("employment", "B"), ("stability", "B")]
+        [("employment", "B"), ("stability", "B"), ("stability", "D")]
     assert list(kept.columns) == list(_early_rows().columns)
     # the same early effect is kept once the horizon effect turns the other way...
     flipped = horizon.copy()

@@ -145,13 +145,21 @@ def clear_sign(low: float, high: float) -> int:
     return 1 if low > 0 else -1 if high < 0 else 0
 
 
+EARLY_DOMINANCE = 2.0  # display rule: an early effect this many times the horizon one is news
+
+
 def transition_costs(early: pd.DataFrame, horizon: pd.DataFrame) -> pd.DataFrame:
     """Early-years effects that are clear and not simply the horizon effect arriving early:
-    opposite in sign to the horizon effect, or with no clear horizon effect."""
+    opposite in sign to the horizon effect, with no clear horizon effect, or at least
+    ``EARLY_DOMINANCE`` times as large as it."""
     if early.empty:
         return early
-    end = {(r.metric, r.scenario): clear_sign(r.diff_low, r.diff_high)
+    end = {(r.metric, r.scenario): (clear_sign(r.diff_low, r.diff_high), abs(r.diff))
            for r in horizon.itertuples()}
-    keep = [clear_sign(r.diff_low, r.diff_high) not in (0, end.get((r.metric, r.scenario), 0))
-            for r in early.itertuples()]
-    return early[keep]
+
+    def newsworthy(r) -> bool:
+        sign = clear_sign(r.diff_low, r.diff_high)
+        end_sign, end_size = end.get((r.metric, r.scenario), (0, 0.0))
+        return sign != 0 and (sign != end_sign or abs(r.diff) >= EARLY_DOMINANCE * end_size)
+
+    return early[[newsworthy(r) for r in early.itertuples()]]
