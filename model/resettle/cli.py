@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     add_compare(sub)
     add_switch_year(sub)
+    add_sweep(sub)
     desc = sub.add_parser("describe", help="print the initial community of a scenario")
     desc.add_argument("scenario", type=Path, metavar="SCENARIO")
     desc.add_argument("--json", action="store_true", help="machine-readable output")
@@ -121,6 +122,18 @@ def add_switch_year(sub) -> None:
     p.add_argument("scenario", type=Path, metavar="BASE_SCENARIO")
     add_common(p, 50)
     p.add_argument("--years", type=int_list, help="switch years (default 0 to the horizon)")
+
+
+def add_sweep(sub) -> None:
+    """``resettle sweep``'s arguments."""
+    p = sub.add_parser("sweep", help="run a parameter sweep (resumable; local or Dask)")
+    p.add_argument("spec", nargs="?", type=Path, metavar="SPEC")
+    p.add_argument("--workers", type=positive_int, help="local worker processes (default: all)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--out", type=Path, help="sweep directory (default outputs/sweep-NAME)")
+    p.add_argument("--resume", type=Path, metavar="DIR", help="continue an interrupted sweep")
+    p.add_argument("--retry-failed", action="store_true", help="re-run only the failed runs")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -211,8 +224,55 @@ def cmd_switch_year(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "compare": cmd_compare, "switch-year": cmd_switch_year,
-            "describe": cmd_describe, "params": cmd_params}
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """``resettle sweep``."""
+    from resettle.sweep import copy_spec_text, run_sweep
+    from resettle.sweep_spec import load_sweep
+
+    if args.spec is None and args.resume is None:
+        raise ScenarioError("sweep: give a SPEC file, or --resume DIR")
+    if args.retry_failed and args.resume is None:
+        raise ScenarioError("--retry-failed: give the sweep directory with --resume DIR")
+    spec = load_sweep(args.spec) if args.spec else None
+    out = args.resume or args.out or Path("outputs") / f"sweep-{spec.name}"
+    text = copy_spec_text(args.spec) if args.spec else None
+    executor, workers, close = make_executor(args)
+    try:
+        done = run_sweep(out, executor, workers, spec, text, resume=args.resume is not None,
+                         retry_failed=args.retry_failed, progress=not args.quiet)
+    except KeyboardInterrupt:
+        print(f"resettle: interrupted; finished runs are saved in {out}; continue with "
+              f"'resettle sweep --resume {out}'", file=sys.stderr)
+        return 130
+    finally:
+        close()
+    return report_sweep(done)
+
+
+def make_executor(args: argparse.Namespace):
+    """A Dask executor for --scheduler, else a local process pool."""
+    from resettle.executors import dask_executor, local_executor
+    from resettle.parallel import default_workers
+
+    if args.scheduler:
+        return dask_executor(args.scheduler)
+    return local_executor(args.workers or default_workers())
+
+
+def report_sweep(done) -> int:
+    """Print the outcome; exit 1 if runs failed."""
+    if done.complete:
+        print(f"wrote {done.out} ({done.runs} runs; results.parquet)")
+        return 0
+    if done.failed:
+        print(f"resettle: {done.failed} run(s) failed (tracebacks in {done.out}/failures); "
+              f"re-run them with 'resettle sweep --resume {done.out} --retry-failed'",
+              file=sys.stderr)
+    return 1
+
+
+COMMANDS = {"sweep": cmd_sweep, "run": cmd_run, "compare": cmd_compare,
+            "switch-year": cmd_switch_year, "describe": cmd_describe, "params": cmd_params}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,323 @@
+"""Running a sweep: resumable, streamed to Parquet shards, on any concurrent.futures Executor.
+
+Layout of a sweep directory::
+
+    spec.toml          the specification as given (resume reads it)
+    sweep.json         the spec's fingerprint, seeds, versions, git commit; timings at the end
+    points.parquet     the design points
+    shards/part-*.parquet   finished runs, written atomically (tmp file, then rename)
+    failures/<key>.json     runs that raised, with their traceback
+    results.parquet    every finished run, sorted by key (written when all runs are done)
+
+Every run has a key (point, scenario, replication) and a seed spawned from the root seed
+before anything is dispatched, so results do not depend on which worker ran what. A run
+counts as finished once its shard is on disk: an interrupted sweep (Ctrl-C or kill -9)
+resumes with the runs that are not, and ends with exactly the tables an uninterrupted sweep
+writes. Leftover temporary files and unreadable shards are discarded on resume.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import traceback
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from resettle.errors import ScenarioError
+from resettle.model import CommunityModel
+from resettle.outputs import git_commit, now, versions, write_atomically, write_json
+from resettle.scenario import Scenario
+from resettle.seeds import replication_seeds
+from resettle.sweep_design import design_points
+from resettle.sweep_spec import SweepSpec, load_sweep
+
+FLUSH_RUNS = 50  # write a shard after this many finished runs...
+FLUSH_SECONDS = 2.0  # ...or this many seconds, whichever comes first
+IN_FLIGHT_PER_WORKER = 4  # submitted-but-unfinished runs per worker (bounds driver memory)
+FAIL_ENV = "RESETTLE_SWEEP_FAIL"  # fault injection for tests: comma-separated run keys
+
+
+@dataclass(frozen=True)
+class SweepJob:
+    """One run: a scenario with one point's parameter values, one replication."""
+
+    key: str
+    point: int
+    scenario: str
+    replication: int
+    seed: int
+    overrides: tuple[tuple[str, object], ...]
+    base: Scenario
+    metrics: tuple[str, ...]
+    years: tuple[int, ...]
+
+
+def run_key(point: int, scenario_index: int, replication: int) -> str:
+    """The run's key: sortable, unique within the sweep."""
+    return f"p{point:07d}-s{scenario_index:02d}-r{replication:05d}"
+
+
+def make_jobs(spec: SweepSpec, points: pd.DataFrame) -> list[SweepJob]:
+    """Every point x scenario x replication, with seeds drawn now (before dispatch)."""
+    seeds = replication_seeds(spec.seed, spec.replications)
+    names = [f.name for f in spec.factors]
+    jobs = []
+    for row in points.itertuples(index=False):
+        overrides = tuple((n, _plain(getattr(row, n))) for n in names)
+        for s_index, scenario in enumerate(spec.scenarios):
+            for rep, seed in enumerate(seeds):
+                jobs.append(SweepJob(run_key(row.point, s_index, rep), int(row.point),
+                                     scenario.name, rep, seed, overrides, scenario,
+                                     spec.metrics, spec.years))
+    return jobs
+
+
+def _plain(value: object) -> object:
+    """numpy scalars to Python values (Mesa seeds and TOML-like parameters)."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def run_sweep_job(job: SweepJob) -> tuple[str, list[dict] | str]:
+    """Run one job in a worker: ("ok", rows) or ("error", traceback text)."""
+    try:
+        if job.key in os.environ.get(FAIL_ENV, "").split(","):
+            raise RuntimeError(f"injected failure for {job.key} ({FAIL_ENV})")
+        scenario = job.base.replace(**dict(job.overrides))
+        model = CommunityModel(scenario, rng=job.seed, replication=job.replication)
+        model.run(months=12 * max(job.years))
+        return "ok", _rows(job, model.metrics())
+    except Exception:
+        return "error", traceback.format_exc()
+
+
+def _rows(job: SweepJob, table: pd.DataFrame) -> list[dict]:
+    keep = table[table["month"].isin([12 * y for y in job.years])]
+    base = {"key": job.key, "point": job.point, "scenario": job.scenario,
+            "replication": job.replication, "seed": job.seed}
+    return [{**base, "year": int(r["month"] // 12), **{m: float(r[m]) for m in job.metrics}}
+            for _, r in keep.iterrows()]
+
+
+# ---- the directory ----------------------------------------------------------------------
+def prepare(spec: SweepSpec, out: Path, spec_text: str) -> pd.DataFrame:
+    """Create a new sweep directory (whole, or not at all); returns the design points."""
+    points = design_points(spec)
+    info = {"created": now(), "fingerprint": spec.fingerprint(), "digest": spec.digest(),
+            "seeds": replication_seeds(spec.seed, spec.replications), "versions": versions(),
+            "git_commit": git_commit(),
+            "runs": len(points) * len(spec.scenarios) * spec.replications}
+
+    def fill(tmp: Path) -> None:
+        (tmp / "shards").mkdir()
+        (tmp / "failures").mkdir()
+        (tmp / "spec.toml").write_text(spec_text, "utf-8")
+        points.to_parquet(tmp / "points.parquet", index=False)
+        write_json(tmp / "sweep.json", info)
+
+    if out.exists() and any(out.iterdir()):
+        raise ScenarioError(f"{out}: output directory exists and is not empty; use --resume "
+                            f"{out} to continue it, or another --out")
+    write_atomically(out, fill, force=True)
+    return points
+
+
+def reopen(out: Path, spec: SweepSpec | None) -> tuple[SweepSpec, pd.DataFrame]:
+    """Open an existing sweep directory; refuse a different spec, naming the difference."""
+    if not (out / "sweep.json").exists():
+        raise ScenarioError(f"{out}: not a sweep directory (no sweep.json)")
+    stored = load_sweep(out / "spec.toml")
+    if spec is not None and spec.digest() != stored.digest():
+        raise ScenarioError(f"{out}: made by a different spec: {difference(stored, spec)}")
+    discard_partial(out)
+    return stored, pd.read_parquet(out / "points.parquet")
+
+
+def difference(old: SweepSpec, new: SweepSpec) -> str:
+    """The first field in which two specs' fingerprints differ."""
+    a, b = old.fingerprint(), new.fingerprint()
+    for key in a:
+        if a[key] != b.get(key):
+            return f"{key} was {a[key]!r}, now {b.get(key)!r}"
+    return "contents differ"
+
+
+def discard_partial(out: Path) -> None:
+    """Remove temporary files and unreadable shards (a crash mid-write)."""
+    for tmp in list(out.glob("**/.tmp-*")):
+        tmp.unlink()
+    for shard in (out / "shards").glob("part-*.parquet"):
+        try:
+            pd.read_parquet(shard, columns=["key"])
+        except Exception:
+            shard.unlink()
+
+
+def finished_keys(out: Path) -> set[str]:
+    """Keys of runs whose results are on disk."""
+    keys: set[str] = set()
+    for shard in (out / "shards").glob("part-*.parquet"):
+        keys.update(pd.read_parquet(shard, columns=["key"])["key"])
+    return keys
+
+
+def failed_keys(out: Path) -> set[str]:
+    """Keys of runs recorded as failed and not finished since (a crash between writing a
+    retried run's shard and deleting its failure record leaves both)."""
+    return {p.stem for p in (out / "failures").glob("*.json")} - finished_keys(out)
+
+
+def atomic_write(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename into place."""
+    tmp = path.parent / f".tmp-{path.name}"
+    write(tmp)
+    os.replace(tmp, path)
+
+
+class ShardWriter:
+    """Buffers finished runs and writes them as shards; records failures at once."""
+
+    def __init__(self, out: Path) -> None:
+        self.out, self.rows, self.count = out, [], 0
+        self.last = time.monotonic()
+
+    def add(self, rows: list[dict]) -> None:
+        """A finished run's rows."""
+        self.rows.extend(rows)
+        self.count += 1
+        if self.count >= FLUSH_RUNS or time.monotonic() - self.last >= FLUSH_SECONDS:
+            self.flush()
+
+    def fail(self, key: str, text: str) -> None:
+        """A failed run: its traceback, in failures/<key>.json."""
+        atomic_write(self.out / "failures" / f"{key}.json",
+                     lambda p: p.write_text(json.dumps({"key": key, "traceback": text}),
+                                            "utf-8"))
+
+    def flush(self) -> None:
+        """Write the buffered runs as one shard."""
+        if self.rows:
+            name = f"part-{time.time_ns():020d}-{os.getpid()}.parquet"
+            frame = pd.DataFrame(self.rows)
+            atomic_write(self.out / "shards" / name,
+                         lambda p: frame.to_parquet(p, index=False))
+            for key in frame["key"].unique():
+                (self.out / "failures" / f"{key}.json").unlink(missing_ok=True)
+        self.rows, self.count, self.last = [], 0, time.monotonic()
+
+
+# ---- running ----------------------------------------------------------------------------
+def submit_bounded(executor: Executor, jobs: list[SweepJob], limit: int) -> Iterator[Future]:
+    """Submit jobs keeping at most ``limit`` unfinished; yield futures as they finish."""
+    pending: dict[Future, SweepJob] = {}
+    queue = iter(jobs)
+    for job in queue:
+        pending[executor.submit(run_sweep_job, job)] = job
+        if len(pending) >= limit:
+            break
+    while pending:
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            job = pending.pop(future)
+            yield future, job
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending[executor.submit(run_sweep_job, nxt)] = nxt
+
+
+def execute(jobs: list[SweepJob], executor: Executor, workers: int, writer: ShardWriter,
+            progress: bool) -> int:
+    """Run ``jobs``; returns how many failed."""
+    failures = 0
+    bar = tqdm(total=len(jobs), desc="sweep", unit="run", disable=not progress)
+    try:
+        for future, job in submit_bounded(executor, jobs, IN_FLIGHT_PER_WORKER * workers):
+            status, payload = future.result()
+            if status == "ok":
+                writer.add(payload)
+            else:
+                writer.fail(job.key, payload)
+                failures += 1
+            bar.update(1)
+    finally:
+        writer.flush()
+        bar.close()
+    return failures
+
+
+def pending_jobs(jobs: Iterable[SweepJob], out: Path, retry_failed: bool) -> list[SweepJob]:
+    """Jobs not yet finished; failed ones only when retrying (and then only those)."""
+    done, failed = finished_keys(out), failed_keys(out)
+    if retry_failed:
+        return [j for j in jobs if j.key in failed]
+    return [j for j in jobs if j.key not in done and j.key not in failed]
+
+
+def consolidate(out: Path, spec: SweepSpec) -> pd.DataFrame | None:
+    """When every run is finished: results.parquet (sorted, one row per run-year)."""
+    shards = sorted((out / "shards").glob("part-*.parquet"))
+    if not shards:
+        return None
+    frame = pd.concat([pd.read_parquet(s) for s in shards], ignore_index=True)
+    frame = frame.drop_duplicates(["key", "year"]).sort_values(["key", "year"])
+    frame = frame.reset_index(drop=True)
+    expected = len(pd.read_parquet(out / "points.parquet")) * len(spec.scenarios) \
+        * spec.replications
+    if frame["key"].nunique() == expected:
+        atomic_write(out / "results.parquet", lambda p: frame.to_parquet(p, index=False))
+    return frame
+
+
+@dataclass
+class SweepOutcome:
+    """What a call to run_sweep did."""
+
+    out: Path
+    runs: int
+    ran: int
+    failed: int
+    complete: bool
+    seconds: float
+
+
+def run_sweep(out: Path, executor: Executor, workers: int, spec: SweepSpec | None = None,
+              spec_text: str | None = None, resume: bool = False, retry_failed: bool = False,
+              progress: bool = True) -> SweepOutcome:
+    """Start (``spec`` + ``spec_text``) or resume a sweep in ``out``."""
+    start = time.perf_counter()
+    if resume or retry_failed:
+        spec, points = reopen(out, spec)
+    else:
+        points = prepare(spec, out, spec_text)
+    jobs = make_jobs(spec, points)
+    todo = pending_jobs(jobs, out, retry_failed)
+    failed = execute(todo, executor, workers, ShardWriter(out), progress)
+    complete = not failed_keys(out) and len(finished_keys(out)) == len(jobs)
+    if complete:
+        consolidate(out, spec)
+    record_timing(out, len(todo), time.perf_counter() - start)
+    return SweepOutcome(out, len(jobs), len(todo), failed, complete,
+                        time.perf_counter() - start)
+
+
+def record_timing(out: Path, ran: int, seconds: float) -> None:
+    """Append this session's timing to sweep.json."""
+    info = json.loads((out / "sweep.json").read_text("utf-8"))
+    info.setdefault("sessions", []).append({"ended": now(), "runs": ran,
+                                            "seconds": round(seconds, 2)})
+    write_json(out / "sweep.json", info)
+
+
+def copy_spec_text(path: Path) -> str:
+    """The spec file's text, with scenario paths made absolute so spec.toml stands alone."""
+    spec = load_sweep(path)
+    text = path.read_text("utf-8")
+    for rel in spec.raw["sweep"]["scenarios"]:
+        text = text.replace(f'"{rel}"', json.dumps(str((path.parent / rel).resolve())))
+    return text
