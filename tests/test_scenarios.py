@@ -388,3 +388,18 @@ def test_declared_ranges_are_enforced(scenarios_dir: Path, scratch: Path, name: 
     else:
         message = _error(path)
         assert name in message and "out of range" in message
+
+
+def test_numpy_scalars_are_accepted_and_converted() -> None:
+    """numpy ints, floats and bools (as sweeps and EMA Workbench produce) become Python ones."""
+    import numpy as np
+
+    s = resettle.Scenario().replace(training_capacity=np.int64(5), fee_base=np.float32(0.5),
+                                    home_visits=np.bool_(False))
+    assert s.levers.training_capacity == 5 and type(s.levers.training_capacity) is int
+    assert type(s.uncertainties.fee_base) is float
+    assert s.levers.home_visits is False
+    with pytest.raises(resettle.ScenarioError, match="whole number"):
+        resettle.Scenario().replace(training_capacity=np.float64(5.0))
+    with pytest.raises(resettle.ScenarioError, match="expected a number"):
+        resettle.Scenario().replace(fee_base=np.bool_(True))

@@ -10,8 +10,11 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import numbers
 from dataclasses import field, fields
 from typing import Any
+
+import numpy as np
 
 from resettle.errors import ScenarioError
 
@@ -58,6 +61,7 @@ def describe_range(meta: dict) -> str:
 def _check_type(name: str, value: Any, default: Any) -> Any:
     """Coerce ``value`` to the type of ``default`` or raise ScenarioError."""
     if isinstance(default, bool):
+        value = bool(value) if isinstance(value, np.bool_) else value
         if not isinstance(value, bool):
             raise ScenarioError(f"{name}: expected true or false, got {value!r}")
         return value
@@ -73,15 +77,16 @@ def _check_type(name: str, value: Any, default: Any) -> Any:
 
 
 def _check_number(name: str, value: Any, default: int | float) -> int | float:
-    """Whole numbers for int parameters; any finite number (as float) for float ones."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    """Whole numbers for int parameters; any finite number (as float) for float ones.
+    numpy scalars are accepted and converted to Python numbers; booleans are not numbers."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         kind = "a whole number" if isinstance(default, int) else "a number"
         raise ScenarioError(f"{name}: expected {kind}, got {value!r}")
-    if isinstance(default, int) and not isinstance(value, int):
+    if isinstance(default, int) and not isinstance(value, numbers.Integral):
         raise ScenarioError(f"{name}: expected a whole number, got {value!r}")
     if not math.isfinite(value):
         raise ScenarioError(f"{name}: expected a finite number, got {value!r}")
-    return value if isinstance(default, int) else float(value)
+    return int(value) if isinstance(default, int) else float(value)
 
 
 def _check_tuple(name: str, value: Any, default: tuple) -> tuple:
