@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_compare(sub)
     add_switch_year(sub)
     add_sweep(sub)
+    add_analyze(sub)
     desc = sub.add_parser("describe", help="print the initial community of a scenario")
     desc.add_argument("scenario", type=Path, metavar="SCENARIO")
     desc.add_argument("--json", action="store_true", help="machine-readable output")
@@ -134,6 +135,15 @@ def add_sweep(sub) -> None:
     p.add_argument("--resume", type=Path, metavar="DIR", help="continue an interrupted sweep")
     p.add_argument("--retry-failed", action="store_true", help="re-run only the failed runs")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def add_analyze(sub) -> None:
+    """``resettle analyze``'s arguments."""
+    p = sub.add_parser("analyze", help="sensitivity and scenario discovery of a finished sweep")
+    p.add_argument("sweep_dir", type=Path, metavar="DIR")
+    p.add_argument("--year", type=positive_int, help="year to analyse (default: the last kept)")
+    p.add_argument("--out", type=Path, help="output directory (default DIR/analysis)")
+    p.add_argument("--force", action="store_true", help="replace an existing output directory")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -271,7 +281,20 @@ def report_sweep(done) -> int:
     return 1
 
 
-COMMANDS = {"sweep": cmd_sweep, "run": cmd_run, "compare": cmd_compare,
+def cmd_analyze(args: argparse.Namespace) -> int:
+    """``resettle analyze``."""
+    from resettle.analyze import analyse_sweep
+    from resettle.outputs import check_destination
+    from resettle.sweep_report import write_analysis
+
+    out = args.out or args.sweep_dir / "analysis"
+    check_destination(out, args.force)
+    analysis = analyse_sweep(args.sweep_dir, args.year)
+    print(f"wrote {write_analysis(analysis, out, args.force)}")
+    return 0
+
+
+COMMANDS = {"sweep": cmd_sweep, "analyze": cmd_analyze, "run": cmd_run, "compare": cmd_compare,
             "switch-year": cmd_switch_year, "describe": cmd_describe, "params": cmd_params}
 
 if __name__ == "__main__":
