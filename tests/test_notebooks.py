@@ -50,3 +50,33 @@ def test_notebooks_are_stored_without_outputs() -> None:
     for path in NOTEBOOKS.glob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), path
+
+
+def execute_sweep_notebook(name: str, samples: int,
+                           monkeypatch: pytest.MonkeyPatch) -> nbformat.NotebookNode:
+    """Run a sweep notebook on a small sweep it runs itself (1-year horizon)."""
+    monkeypatch.setenv("RESETTLE_NOTEBOOK_SAMPLES", str(samples))
+    monkeypatch.delenv("RESETTLE_NOTEBOOK_SWEEP", raising=False)
+    return execute(name, monkeypatch)
+
+
+def test_sweep_analysis_notebook_shows_surfaces_and_sobol(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """02_sweep_analysis runs a small Sobol sweep and shows the indices and two figures."""
+    nb = execute_sweep_notebook("02_sweep_analysis.ipynb", 4, monkeypatch)
+    text = outputs_text(nb)
+    assert "design sobol: 32 points" in text  # N (d + 2) = 4 x (6 + 2)
+    assert "maturity|difference" in text and "total_high" in text
+    images = [o for c in nb.cells for o in c.get("outputs", [])
+              if "image/png" in o.get("data", {})]
+    assert len(images) == 2
+
+
+def test_scenario_discovery_notebook_reports_a_box_or_why_not(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """03_scenario_discovery runs a small LHS sweep and reads PRIM's result."""
+    nb = execute_sweep_notebook("03_scenario_discovery.ipynb", 16, monkeypatch)
+    text = outputs_text(nb)
+    assert "design latin_hypercube: 16 points" in text
+    assert "of the design points" in text
+    assert "coverage" in text or "nothing to discover" in text

@@ -103,11 +103,113 @@ resettle switch-year scenarios/phased.toml
 ]
 
 
-def main() -> None:
-    nb = new_notebook(cells=COMPARE, metadata={
+SWEEP_SETUP = new_code_cell("""import os
+import tempfile
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+from IPython.display import Image, display
+
+from resettle.analyze import analyse_sweep
+from resettle.sweep import sweep_file
+
+# A finished sweep to read: RESETTLE_NOTEBOOK_SWEEP, or a small one run here.
+SPEC_TEMPLATE = Path("..") / "scenarios" / "sweeps" / "{spec}"
+SAMPLES = int(os.environ.get("RESETTLE_NOTEBOOK_SAMPLES", {samples}))
+YEARS = int(os.environ.get("RESETTLE_NOTEBOOK_YEARS", 15))
+sweep_dir = os.environ.get("RESETTLE_NOTEBOOK_SWEEP")
+if sweep_dir is None:
+    work = Path(tempfile.mkdtemp(prefix="resettle-sweep-"))
+    text = SPEC_TEMPLATE.read_text()
+    text = text.replace('"../', '"' + str(SPEC_TEMPLATE.parent.parent.resolve()) + "/")
+    text = text.replace("samples = {spec_samples}", f"samples = {{SAMPLES}}")
+    text = text.replace("[sweep]", f"[sweep]\\nhorizon_years = {{YEARS}}", 1)
+    text = "\\n".join(line for line in text.splitlines() if not line.startswith("years ="))
+    (work / "spec.toml").write_text(text)
+    sweep_dir = work / "sweep"
+    outcome = sweep_file(work / "spec.toml", sweep_dir)
+    print(f"ran {{outcome.runs}} runs in {{outcome.seconds:.0f}} s")
+analysis = analyse_sweep(Path(sweep_dir))
+print(f"design {{analysis.spec.design}}: {{len(analysis.points)}} points, "
+      f"{{analysis.spec.replications}} replications, year {{analysis.year}}")""")
+
+SWEEP = [
+    new_markdown_cell("""# Reading a parameter sweep: response surfaces and Sobol indices
+
+Which assumptions drive the difference between the schemes? A sweep runs Scheme 1 and
+Scheme 2 at many combinations of uncertain parameters (a Sobol design), each several times;
+here we read it. Run a large sweep from the command line
+(`resettle sweep scenarios/sweeps/sobol_uncertainties.toml`) and point
+`RESETTLE_NOTEBOOK_SWEEP` at its folder; without that, this notebook runs a small one."""),
+    SWEEP_SETUP.copy(),
+    new_markdown_cell("""## Response surfaces
+
+Each dot is one design point: the Scheme 2 − Scheme 1 difference in organisational maturity
+(left) and fee collection (right) against two of the varied parameters, the colour the
+difference."""),
+    new_code_cell("""x = analysis.points.set_index("point").loc[analysis.means.index]
+a, b = analysis.factors[:2]
+fig, axes = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+for ax, target in zip(axes, ["maturity|difference", "fee_compliance|difference"]):
+    sc = ax.scatter(x[a], x[b], c=analysis.means[target], cmap="RdBu", s=25)
+    fig.colorbar(sc, ax=ax, label=target)
+    ax.set_xlabel(a)
+    ax.set_ylabel(b)
+plt.show()"""),
+    new_markdown_cell("""## Sobol indices
+
+First order: the share of the target's variance a parameter explains alone; total order:
+including its interactions. With 95% bootstrap intervals."""),
+    new_code_cell("""table = analysis.sensitivity
+table[table["target"].str.endswith("difference")].round(3)"""),
+    new_code_cell("""from resettle.sweep_figures import sobol_bars
+targets = [t for t in analysis.means.columns if t.endswith("difference")]
+display(Image(filename=sobol_bars(table, targets, Path(tempfile.mkdtemp()) / "sobol.png")))"""),
+]
+
+DISCOVERY = [
+    new_markdown_cell("""# Scenario discovery: where does Scheme 2 beat Scheme 1?
+
+PRIM (the patient rule induction method) looks for a box of parameter values — ranges of the
+levers and uncertainties — inside which Scheme 2 does better than Scheme 1 on a chosen
+metric. *Coverage* is the share of all winning cases inside the box; *density* the share of
+cases inside the box that win. Planners read the box as "conditions under which Scheme 2 is
+the better choice"."""),
+    SWEEP_SETUP.copy(),
+    new_markdown_cell("""## ✏️ change me: the metric to win on"""),
+    new_code_cell("""METRIC = "fee_compliance"
+from resettle.analyze import discover
+found = discover(analysis, METRIC)
+wins = (analysis.means[f"{METRIC}|difference"] > 0).mean()
+print(f"Scheme 2 beats Scheme 1 on {METRIC} at {wins:.0%} of the design points")"""),
+    new_markdown_cell("""## The peeling trajectory and the chosen box"""),
+    new_code_cell("""if found is None:
+    print("Scheme 2 wins everywhere or nowhere: nothing to discover on this metric")
+else:
+    chosen = found.select()
+    plt.scatter(found.trajectory["coverage"], found.trajectory["density"])
+    plt.scatter([found.trajectory["coverage"][chosen]], [found.trajectory["density"][chosen]],
+                s=150, facecolors="none", edgecolors="red")
+    plt.xlabel("coverage"); plt.ylabel("density"); plt.show()
+    display(found.table(chosen))"""),
+]
+
+
+def write(cells: list, name: str) -> None:
+    nb = new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"}})
-    nbformat.write(nb, ROOT / "notebooks" / "01_compare_schemes.ipynb")
+    nbformat.write(nb, ROOT / "notebooks" / name)
+
+
+def main() -> None:
+    write(COMPARE, "01_compare_schemes.ipynb")
+    SWEEP[1].source = SWEEP[1].source.format(spec="sobol_uncertainties.toml", samples=32,
+                                             spec_samples=32)
+    DISCOVERY[1].source = DISCOVERY[1].source.format(spec="fees_lhs.toml", samples=64,
+                                                     spec_samples=64)
+    write(SWEEP, "02_sweep_analysis.ipynb")
+    write(DISCOVERY, "03_scenario_discovery.ipynb")
 
 
 if __name__ == "__main__":

@@ -321,3 +321,18 @@ def copy_spec_text(path: Path) -> str:
     for rel in spec.raw["sweep"]["scenarios"]:
         text = text.replace(f'"{rel}"', json.dumps(str((path.parent / rel).resolve())))
     return text
+
+
+def sweep_file(path: str | Path, out: str | Path, workers: int | None = None,
+               progress: bool = False) -> SweepOutcome:
+    """Run the sweep file ``path`` into ``out`` on a local process pool (for notebooks)."""
+    from resettle.executors import local_executor
+    from resettle.parallel import default_workers
+
+    path, out = Path(path), Path(out)
+    executor, n, close = local_executor(workers or default_workers())
+    try:
+        return run_sweep(out, executor, n, load_sweep(path), copy_spec_text(path),
+                         progress=progress)
+    finally:
+        close()
