@@ -229,7 +229,7 @@ def test_scenarios_differing_only_in_name_are_distinct_runs(tmp_path: Path,
     assert list(frame.columns) == RESULT_COLUMNS + metrics
     assert frame["key"].nunique() == 2 * 2 * 2  # points x scenarios x replications
     assert len(frame) == 8 * 2  # a row per key and year
-    assert frame.groupby("key")["year"].apply(sorted).map(tuple).eq((1, 2)).all()
+    assert all(years == [1, 2] for years in frame.groupby("key")["year"].apply(list))
     assert sorted(frame["scenario"].unique()) == ["left", "right"]
     assert frame.loc[frame["scenario"] == "left", "key"].str.contains("-s00-").all()
     assert frame.loc[frame["scenario"] == "right", "key"].str.contains("-s01-").all()
