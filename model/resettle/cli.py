@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from concurrent.futures import BrokenExecutor
 from pathlib import Path
 
 from resettle import __version__
@@ -254,6 +255,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print(f"resettle: interrupted; finished runs are saved in {out}; continue with "
               f"'resettle sweep --resume {out}'", file=sys.stderr)
         return 130
+    except BrokenExecutor as err:
+        print(f"resettle: a worker process died ({type(err).__name__}); finished runs are "
+              f"saved in {out}; continue with 'resettle sweep --resume {out}'",
+              file=sys.stderr)
+        return 1
     finally:
         close()
     return report_sweep(done)
@@ -270,14 +276,20 @@ def make_executor(args: argparse.Namespace):
 
 
 def report_sweep(done) -> int:
-    """Print the outcome; exit 1 if runs failed."""
+    """Print the outcome; exit 1 if the sweep is not complete, saying why."""
+    from resettle.sweep import failed_keys
+
     if done.complete:
         print(f"wrote {done.out} ({done.runs} runs; results.parquet)")
         return 0
-    if done.failed:
-        print(f"resettle: {done.failed} run(s) failed (tracebacks in {done.out}/failures); "
+    failed = len(failed_keys(done.out))
+    if failed:
+        print(f"resettle: {failed} run(s) failed (tracebacks in {done.out}/failures); "
               f"re-run them with 'resettle sweep --resume {done.out} --retry-failed'",
               file=sys.stderr)
+    else:
+        print(f"resettle: the sweep is not complete; continue it with 'resettle sweep "
+              f"--resume {done.out}'", file=sys.stderr)
     return 1
 
 

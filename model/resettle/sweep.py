@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from resettle.catalogue import toml_value
 from resettle.errors import ScenarioError
 from resettle.model import CommunityModel
 from resettle.outputs import git_commit, now, versions, write_atomically, write_json
@@ -57,6 +58,7 @@ class SweepJob:
     base: Scenario
     metrics: tuple[str, ...]
     years: tuple[int, ...]
+    fail: bool = False  # fault injection (tests): set by the driver from FAIL_ENV
 
 
 def run_key(point: int, scenario_index: int, replication: int) -> str:
@@ -68,14 +70,15 @@ def make_jobs(spec: SweepSpec, points: pd.DataFrame) -> list[SweepJob]:
     """Every point x scenario x replication, with seeds drawn now (before dispatch)."""
     seeds = replication_seeds(spec.seed, spec.replications)
     names = [f.name for f in spec.factors]
+    failing = set(os.environ.get(FAIL_ENV, "").split(","))
     jobs = []
     for row in points.itertuples(index=False):
         overrides = tuple((n, _plain(getattr(row, n))) for n in names)
         for s_index, scenario in enumerate(spec.scenarios):
             for rep, seed in enumerate(seeds):
-                jobs.append(SweepJob(run_key(row.point, s_index, rep), int(row.point),
-                                     scenario.name, rep, seed, overrides, scenario,
-                                     spec.metrics, spec.years))
+                key = run_key(row.point, s_index, rep)
+                jobs.append(SweepJob(key, int(row.point), scenario.name, rep, seed, overrides,
+                                     scenario, spec.metrics, spec.years, key in failing))
     return jobs
 
 
@@ -87,7 +90,7 @@ def _plain(value: object) -> object:
 def run_sweep_job(job: SweepJob) -> tuple[str, list[dict] | str]:
     """Run one job in a worker: ("ok", rows) or ("error", traceback text)."""
     try:
-        if job.key in os.environ.get(FAIL_ENV, "").split(","):
+        if job.fail:
             raise RuntimeError(f"injected failure for {job.key} ({FAIL_ENV})")
         scenario = job.base.replace(**dict(job.overrides))
         model = CommunityModel(scenario, rng=job.seed, replication=job.replication)
@@ -133,15 +136,20 @@ def reopen(out: Path, spec: SweepSpec | None) -> tuple[SweepSpec, pd.DataFrame]:
     if not (out / "sweep.json").exists():
         raise ScenarioError(f"{out}: not a sweep directory (no sweep.json)")
     stored = load_sweep(out / "spec.toml")
+    started = json.loads((out / "sweep.json").read_text("utf-8"))
+    if stored.digest() != started.get("digest"):
+        raise ScenarioError(f"{out}: its scenario files changed since the sweep started: "
+                            f"{difference(started.get('fingerprint', {}), stored.fingerprint())}")
     if spec is not None and spec.digest() != stored.digest():
-        raise ScenarioError(f"{out}: made by a different spec: {difference(stored, spec)}")
+        raise ScenarioError(f"{out}: made by a different spec: "
+                            f"{difference(stored.fingerprint(), spec.fingerprint())}")
     discard_partial(out)
     return stored, pd.read_parquet(out / "points.parquet")
 
 
-def difference(old: SweepSpec, new: SweepSpec) -> str:
-    """The first field in which two specs' fingerprints differ."""
-    a, b = old.fingerprint(), new.fingerprint()
+def difference(a: dict, b: dict) -> str:
+    """The first field in which two spec fingerprints differ (compared as JSON)."""
+    a, b = (json.loads(json.dumps(x, sort_keys=True, default=str)) for x in (a, b))
     for key in a:
         if a[key] != b.get(key):
             return f"{key} was {a[key]!r}, now {b.get(key)!r}"
@@ -315,12 +323,16 @@ def record_timing(out: Path, ran: int, seconds: float) -> None:
 
 
 def copy_spec_text(path: Path) -> str:
-    """The spec file's text, with scenario paths made absolute so spec.toml stands alone."""
-    spec = load_sweep(path)
-    text = path.read_text("utf-8")
-    for rel in spec.raw["sweep"]["scenarios"]:
-        text = text.replace(f'"{rel}"', json.dumps(str((path.parent / rel).resolve())))
-    return text
+    """The spec as TOML with scenario paths made absolute, so spec.toml stands alone."""
+    raw = load_sweep(path).raw
+    sweep = {**raw["sweep"], "scenarios": [str((path.parent / f).resolve())
+                                           for f in raw["sweep"]["scenarios"]]}
+    lines = [f"# copied from {path}", "[sweep]"]
+    lines += [f"{k} = {toml_value(v)}" for k, v in sweep.items()]
+    for name, entry in raw.get("parameters", {}).items():
+        lines += ["", f"[parameters.{name}]"]
+        lines += [f"{k} = {toml_value(v)}" for k, v in entry.items()]
+    return "\n".join(lines) + "\n"
 
 
 def sweep_file(path: str | Path, out: str | Path, workers: int | None = None,
