@@ -284,3 +284,28 @@ def test_phased_switch_replaces_village_branches_in_the_month_after_the_switch()
     m.step()
     assert sorted(b.basis for b in m.branches if b.basis != "other") == ["building"] * 5
     assert m.levers == sc.switch_levers
+
+
+def test_contact_graph_is_the_static_network() -> None:
+    """model.contact_graph() is a networkx Graph of residents whose edges name their layers."""
+    model = resettle.CommunityModel(rng=3, residents=300, households=120, party_members=10)
+    graph = model.contact_graph()
+    assert graph.number_of_nodes() == model.people.n
+    layers = {name for _, _, data in graph.edges(data=True) for name in data["layers"]}
+    assert layers == {"household", "building", "village"}
+    r = model.people
+    for a, b, data in graph.edges(data=True):
+        if "household" in data["layers"]:
+            assert r.household[a] == r.household[b]
+        if data["layers"] == ["village"]:
+            assert r.village[a] == r.village[b]
+
+
+def test_village_branches_manage_cooperatives_until_corporatised() -> None:
+    """Under Scheme 1 the village branches run the cooperatives; corporatisation ends it."""
+    model = resettle.CommunityModel(rng=3, residents=300, households=120, party_members=10)
+    village = [b for b in model.branches if b.basis == "village"]
+    assert len(village) == 4 and all(b.manages_cooperative for b in village)
+    corporate = resettle.CommunityModel(rng=3, residents=300, households=120, party_members=10,
+                                        cooperative_mode="corporate")
+    assert not any(b.manages_cooperative for b in corporate.branches)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from resettle.model import CommunityModel
 from resettle.parallel import Job, run_jobs
 from resettle.scenario import Scenario
 from resettle.seeds import replication_seeds
@@ -20,13 +19,6 @@ class RunResult:
     agents: pd.DataFrame | None
     organisations: pd.DataFrame | None
     seeds: list[int]
-
-
-def run_one(scenario: Scenario, seed: int, replication: int = 0) -> CommunityModel:
-    """One replication of one scenario, run to its horizon."""
-    model = CommunityModel(scenario, rng=seed, replication=replication)
-    model.run()
-    return model
 
 
 def make_jobs(scenarios: list[Scenario], seeds: list[int], snapshots: bool) -> list[Job]:
