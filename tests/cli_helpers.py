@@ -32,3 +32,13 @@ def listing(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` (relative path -> content), and every directory."""
     return {str(p.relative_to(folder)): p.read_bytes() if p.is_file() else b"<dir>"
             for p in sorted(folder.rglob("*"))}
+
+
+def occupied_dir(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    """An existing, non-empty output directory under ``tmp_path``, and a listing of
+    ``tmp_path`` to check later that nothing changed."""
+    out = tmp_path / "out"
+    (out / "sub").mkdir(parents=True)
+    (out / "keep.txt").write_text("precious", "utf-8")
+    (out / "sub" / "data.bin").write_bytes(b"\x00\x01")
+    return out, listing(tmp_path)

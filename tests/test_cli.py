@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cli_helpers import call, listing, one_error_line
+from cli_helpers import call, listing, occupied_dir, one_error_line
 from resettle.catalogue import as_flat_dict, catalogue
 from resettle.outputs import PACKAGES
 from resettle.scenario import SECTIONS, Scenario, load_scenario
@@ -113,11 +113,7 @@ def test_bad_arguments(scenarios_dir: Path, tmp_path: Path, capsys: pytest.Captu
 
 def test_existing_output_untouched_without_force(scenarios_dir: Path, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    out = tmp_path / "out"
-    (out / "sub").mkdir(parents=True)
-    (out / "keep.txt").write_text("precious", "utf-8")
-    (out / "sub" / "data.bin").write_bytes(b"\x00\x01")
-    before = listing(tmp_path)
+    out, before = occupied_dir(tmp_path)
     code = call(["run", str(scenarios_dir / "scheme1.toml"), "--years", "1", "--out", str(out),
                  "--quiet"])
     assert code == 2

@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 
 import resettle
-from cli_helpers import call, listing, one_error_line
+from cli_helpers import call, listing, occupied_dir, one_error_line
 from resettle.compare import DEFAULT_METRICS, Comparison, analyse, run_comparison
 from resettle.comparison_report import milestone_table, precision_paragraph
 from resettle.labels import metric_label
@@ -514,11 +514,7 @@ def test_compare_refuses_bad_input(scenarios_dir: Path, tmp_path: Path,
 
 def test_compare_refuses_occupied_output(scenarios_dir: Path, tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
-    out = tmp_path / "out"
-    (out / "sub").mkdir(parents=True)
-    (out / "keep.txt").write_text("precious", "utf-8")
-    (out / "sub" / "data.bin").write_bytes(b"\x00\x01")
-    before = listing(tmp_path)
+    out, before = occupied_dir(tmp_path)
     argv = ["compare", str(scenarios_dir / "scheme1.toml"), str(scenarios_dir / "scheme2.toml"),
             "--reps", "2", "--years", "1", "--out", str(out), "--quiet"]
     assert call(argv) == 2
