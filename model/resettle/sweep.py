@@ -319,7 +319,7 @@ def record_timing(out: Path, ran: int, seconds: float) -> None:
     info = json.loads((out / "sweep.json").read_text("utf-8"))
     info.setdefault("sessions", []).append({"ended": now(), "runs": ran,
                                             "seconds": round(seconds, 2)})
-    write_json(out / "sweep.json", info)
+    atomic_write(out / "sweep.json", lambda p: write_json(p, info))  # resume reads it
 
 
 def copy_spec_text(path: Path) -> str:
