@@ -89,8 +89,6 @@ import resettle
 SECTOR_NONE, SECTOR_ENTERPRISE, SECTOR_COMPANY, SECTOR_SERVICES, SECTOR_OUTSIDE = range(5)
 LOCAL_SECTORS = (SECTOR_ENTERPRISE, SECTOR_COMPANY, SECTOR_SERVICES)
 AGE_BANDS = ((0.0, 16.0), (16.0, 40.0), (40.0, 60.0), (60.0, 85.0))
-SEARCH_AGE_LIMIT = 65.0
-MIN_SEARCH = 0.05
 
 
 class Home(mesa.Agent):
@@ -237,10 +235,10 @@ class Person(mesa.Agent):
                 self.home.grievance += u.job_loss_grievance
                 self.model.job_losses += 1
             return
-        if not 16.0 <= self.age < SEARCH_AGE_LIMIT:
+        if not 16.0 <= self.age < u.search_age_limit:
             return
         p = 1.0 - u.reservation_weight * self.home.nonlabour_per_adult / u.wage_month
-        self.searching = self.random.random() < min(max(p, MIN_SEARCH), 1.0)
+        self.searching = self.random.random() < min(max(p, u.min_search_probability), 1.0)
 
     def hire(self, sector: int) -> None:
         """Take a job in ``sector``."""

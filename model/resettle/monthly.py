@@ -35,11 +35,8 @@ from resettle.submodels.schedule import due_this_month
 # Dongyu today (§1(1)): village branches run village cooperatives, the collectives pay the
 # property fee, the community runs the property company, leadership is appointed.
 STATUS_QUO = Levers()
-# assumptions (documented in docs/ODD.md §7.4 and §7.8): culture events reach half as many people
-# before any mass organisation exists, and people who do not want mass organisations attend
-# half as often; the dispatched secretary is a 45-year-old town cadre with college schooling.
-CULTURE_BASE_REACH = 0.5
-CULTURE_RELUCTANT = 0.5
+# assumption (docs/ODD.md §7.4): the dispatched secretary is a 45-year-old town cadre with
+# college schooling.
 DISPATCHED_AGE, DISPATCHED_SCHOOLING = 45.0, 3
 LOCAL_SECTORS = (SECTOR_ENTERPRISE, SECTOR_COMPANY, SECTOR_SERVICES)
 
@@ -154,7 +151,8 @@ class MonthlyProcesses:
         r, lv, u = self.model.people, self.model.levers, self.model.params.uncertainties
         recruits = party.recruit(r, due_this_month(lv.party_recruits_per_year, month), self.rng)
         self.active = party.activity(r, u.member_activity, u.member_posts_activity,
-                                     lv.member_posts, u.member_active_age_limit, self.rng)
+                                     lv.member_posts, u.member_active_age_limit,
+                                     u.mobile_member_activity, self.rng)
         r.active_member[:] = self.active
         self.events["recruits"] = len(recruits)
 
@@ -165,8 +163,8 @@ class MonthlyProcesses:
         lost = employment.separations(r, u.job_separation_rate, self.rng)
         self.add_grievance(lost, u.job_loss_grievance)
         search_p = employment.search_probability(self.nonlabour_per_adult(), u.wage_month,
-                                                 u.reservation_weight)
-        searching = employment.seekers(r, search_p, self.rng)
+                                                 u.reservation_weight, u.min_search_probability)
+        searching = employment.seekers(r, search_p, u.search_age_limit, self.rng)
         grads, placed = employment.training_step(r, searching, lv.training_capacity,
                                                  lv.training_months, u.training_placement_share,
                                                  self.rng)
@@ -216,8 +214,8 @@ class MonthlyProcesses:
         events = due_this_month(lv.culture_events_per_year, month)
         mass_share = len(m.mass_organisations) / len(KINDS)
         p_culture = u.culture_reach * events \
-            * (CULTURE_BASE_REACH + (1 - CULTURE_BASE_REACH) * mass_share) \
-            * np.where(r.wants_mass_orgs, 1.0, CULTURE_RELUCTANT)
+            * (u.culture_base_reach + (1 - u.culture_base_reach) * mass_share) \
+            * np.where(r.wants_mass_orgs, 1.0, u.culture_reluctant_factor)
         culture = self.rng.random(r.n) < np.minimum(p_culture, 1.0)
         school = self.school_attendance(lv.school_sessions_per_month * u.school_class_size)
         zone, n_zones = party.zones(r, lv.branch_basis, m.n_buildings, lv.building_areas)
@@ -265,7 +263,7 @@ class MonthlyProcesses:
         quality = cadres.cadre_quality(m.cadres)
         self.meetings.append(organisations.hold_meetings(m, month, quality, self.rng))
         if organisations.hold_elections(m, month, quality, self.rng) and lv.leadership == "elected":
-            cadres.replace_weakest(m, organisations.ELECTION_TURNOVER, self.rng)
+            cadres.replace_weakest(m, u.election_turnover, self.rng)
         self.separation = maturity.approach(self.separation, maturity.separation_target(lv),
                                             u.transition_months)
         self.elected = maturity.approach(self.elected, float(lv.leadership == "elected"),

@@ -239,6 +239,12 @@ class Uncertainties(Section):
     school_effect: float = param(0.03, unit="per month with a session attended", source=A,
                                  low=0, high=0.2)
     school_class_size: int = param(40, unit="persons/session", source=A, low=1, high=500)
+    culture_base_reach: float = param(0.5, unit="share", source=A, low=0, high=1,
+                                      doc="reach of culture events before any mass "
+                                          "organisation exists, relative to when all four do")
+    culture_reluctant_factor: float = param(0.5, unit="share", source=A, low=0, high=1,
+                                            doc="attendance of residents who do not want mass "
+                                                "organisations, relative to those who do")
     vanguard_effect: float = param(0.02, unit="per contact", source=A, low=0, high=0.2)
     contacts_per_active_member: int = param(8, unit="residents/month", source=A,
                                             low=0, high=100)
@@ -284,6 +290,10 @@ class Uncertainties(Section):
     training_placement_share: float = param(0.3, unit="share",
                                             source="§6 ('front post for jobs'); value assumption",
                                             low=0, high=1)
+    min_search_probability: float = param(0.05, unit="probability/month", source=A, low=0,
+                                          high=1, doc="even the best-off look now and then")
+    search_age_limit: float = param(65.0, unit="years", source=A, low=55, high=80,
+                                    doc="nobody older looks for a job")
     reservation_weight: float = param(1.0, unit="per wage", source=A, low=0, high=5,
                                       doc="search falls with non-labour income per adult / wage")
     # cooperatives, property company, community
@@ -303,11 +313,18 @@ class Uncertainties(Section):
     dispatched_cadre_competence: float = param(0.8, unit="0..1", source=A, low=0, high=1)
     member_activity: float = param(0.4, unit="probability/month", source=A, low=0, high=1)
     member_posts_activity: float = param(0.3, unit="probability/month", source=A, low=0, high=1)
+    mobile_member_activity: float = param(0.5, unit="share", source=A + " (§3 mobile members)",
+                                          low=0, high=1,
+                                          doc="activity of members working outside, relative "
+                                              "to the others")
     member_active_age_limit: float = param(75.0, unit="years", source=A, low=60, high=90)
     # maturity
     maturity_weights: tuple = param((0.2, 0.2, 0.2, 0.2, 0.2), unit="weight", source=A,
                                     low=0, high=1,
                                     doc="structure, routine, cadres, separation, democracy")
+    election_turnover: float = param(0.2, unit="share of local cadres", source=A, low=0,
+                                     high=1, doc="weakest cadres replaced at an election under "
+                                                 "elected leadership")
     meeting_hold_base: float = param(0.5, unit="probability", source=A, low=0, high=1)
     meeting_hold_slope: float = param(0.5, unit="probability", source=A, low=0, high=1)
     # stability

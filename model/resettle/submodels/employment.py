@@ -2,13 +2,13 @@
 
 Each month employed residents lose their job with a constant hazard. Openings come from local
 enterprises (a Poisson number), and from vacancies in the property company and community
-services (their local staffing targets). Seekers are the unemployed aged 16-64 not in a
-course; each searches with a probability that falls with non-labour income (dividends and
-rent) relative to the wage — dividends act as a reservation income. Openings are filled by
-weighted sampling without replacement (Efraimidis & Spirakis 2006) with weights
-``exp(logodds)``: age group ('4050' group, 60+), sex, schooling and training. Outside jobs
-(the city's labour market) are found with hazard ``outside_job_rate·exp(logodds)``.
-Skills-training classes run with enterprises (BRIEF §6) take seekers up to the seats open; on
+services (their local staffing targets). Seekers are the unemployed aged 16 to
+``search_age_limit`` not in a course; each searches with a probability that falls with
+non-labour income (dividends and rent) relative to the wage — dividends act as a reservation income.
+Openings are filled by weighted sampling without replacement (Efraimidis & Spirakis 2006) with
+weights ``exp(logodds)``: age group ('4050' group, 60+), sex, schooling and training. Outside
+jobs (the city's labour market) are found with hazard ``outside_job_rate·exp(logodds)``. Skills
+training classes run with enterprises (BRIEF §6) take seekers up to the seats open; on
 finishing, a share is placed directly with the partner enterprises.
 """
 
@@ -24,9 +24,6 @@ from resettle.population import (
     group_masks,
 )
 
-SEARCH_AGE_LIMIT = 65.0  # assumption: nobody older looks for a job
-MIN_SEARCH = 0.05  # assumption: even the best-off look now and then
-
 
 def hiring_logodds(r: Residents, u) -> np.ndarray:
     """Employer preference for each resident, in log-odds relative to a young man."""
@@ -36,9 +33,11 @@ def hiring_logodds(r: Residents, u) -> np.ndarray:
             + u.hire_logodds_school * r.school + u.hire_logodds_trained * r.trained)
 
 
-def search_probability(nonlabour_per_adult: np.ndarray, wage: float, weight: float) -> np.ndarray:
-    """Monthly probability of searching: falls with non-labour income relative to the wage."""
-    return np.clip(1.0 - weight * nonlabour_per_adult / wage, MIN_SEARCH, 1.0)
+def search_probability(nonlabour_per_adult: np.ndarray, wage: float, weight: float,
+                       minimum: float) -> np.ndarray:
+    """Monthly probability of searching: falls with non-labour income relative to the wage,
+    never below ``minimum``."""
+    return np.clip(1.0 - weight * nonlabour_per_adult / wage, minimum, 1.0)
 
 
 def separations(r: Residents, rate: float, rng: np.random.Generator) -> np.ndarray:
@@ -49,9 +48,10 @@ def separations(r: Residents, rate: float, rng: np.random.Generator) -> np.ndarr
     return lost
 
 
-def seekers(r: Residents, search_p: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Unemployed residents of 16-64 not in a course who search this month (boolean mask)."""
-    able = (~r.employed) & (r.age >= 16) & (r.age < SEARCH_AGE_LIMIT) & (r.training_left == 0)
+def seekers(r: Residents, search_p: np.ndarray, age_limit: float,
+            rng: np.random.Generator) -> np.ndarray:
+    """Unemployed residents from 16 to ``age_limit`` not in a course who search this month."""
+    able = (~r.employed) & (r.age >= 16) & (r.age < age_limit) & (r.training_left == 0)
     return able & (rng.random(r.n) < search_p)
 
 

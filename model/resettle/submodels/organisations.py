@@ -18,7 +18,6 @@ from resettle.agents.mass_organisation import KINDS
 from resettle.submodels.schedule import due_this_month
 
 NORMS_PER_YEAR = {"briefing": 12, "joint": 2, "branch": 12}  # §1(3), §6; branch: assumption
-ELECTION_TURNOVER = 0.2  # assumption: share of weakest cadres replaced at an election
 
 
 def found_due(model, month: int) -> list[str]:

@@ -2,11 +2,11 @@
 
 Each month a member below ``member_active_age_limit`` is active with probability
 ``member_activity`` (+ ``member_posts_activity`` where 'one member one post' and responsibility
-zones give members a carrier); members working outside the community are active half as often
-(assumption: mobile members, §3). Active members contact residents of their zone — the village
-when branches are by village, the building area when by building — which is the vanguard
-exposure in the attitude submodel. Recruitment draws among the 18-45 year-olds with weights
-proportional to attitude ('adhere to standards, improve structure').
+zones give members a carrier); members working outside the community are less active, by the
+factor ``mobile_member_activity`` (mobile members, §3). Active members contact residents of
+their zone — the village when branches are by village, the building area when by building —
+which is the vanguard exposure in the attitude submodel. Recruitment draws among the 18-45
+year-olds with weights proportional to attitude ('adhere to standards, improve structure').
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ import numpy as np
 from resettle.population import SECTOR_OUTSIDE, Residents
 
 RECRUIT_AGE = (18.0, 45.0)  # §6 'younger members'; bounds assumption
-MOBILE_ACTIVITY_FACTOR = 0.5  # assumption: members working outside are half as active
 
 
 def activity(r: Residents, base: float, posts_extra: float, posts: bool, age_limit: float,
-             rng: np.random.Generator) -> np.ndarray:
+             mobile_factor: float, rng: np.random.Generator) -> np.ndarray:
     """Which members are active this month (boolean per resident)."""
     p = base + (posts_extra if posts else 0.0)
-    p = np.where(r.sector == SECTOR_OUTSIDE, p * MOBILE_ACTIVITY_FACTOR, p)
+    p = np.where(r.sector == SECTOR_OUTSIDE, p * mobile_factor, p)
     return r.party & (r.age < age_limit) & (rng.random(r.n) < p)
 
 
