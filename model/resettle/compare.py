@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -75,15 +76,18 @@ def validate(scenarios: list[Scenario], reps: int, metrics: list[str],
             raise ScenarioError(f"--milestones {year}: must be a year in [1, {horizon}]")
 
 
-def known_metrics() -> list[str]:
-    """Numeric columns of the monthly table that can be compared."""
+@cache
+def known_metrics() -> tuple[str, ...]:
+    """Numeric columns of the monthly table that can be compared (read once, from a tiny
+    one-year run, so the list always matches what the model records)."""
     from resettle.model import CommunityModel
 
     frame = CommunityModel(Scenario(horizon_years=1).replace(residents=40, households=16,
                                                              party_members=4, cadres=8),
                            rng=0).metrics()
     skip = {"replication", "seed", "month", "year", "month_of_year", "version"}
-    return [c for c in frame.columns if c not in skip and pd.api.types.is_numeric_dtype(frame[c])]
+    return tuple(c for c in frame.columns
+                 if c not in skip and pd.api.types.is_numeric_dtype(frame[c]))
 
 
 def run_comparison(scenarios: list[Scenario], reps: int = DEFAULT_REPS, seed: int = 0,
