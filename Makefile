@@ -6,7 +6,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean venv
+.PHONY: demo test lint bench clean venv sysdeps dashboard
 
 venv: $(STAMP)
 
@@ -27,8 +27,15 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check model tests benchmarks tools
 
-test: $(STAMP) lint
+# chromium (browser test) and Noto Sans CJK (Chinese figures), from Debian's packages
+sysdeps:
+	@bash tools/install_system_deps.sh
+
+test: $(STAMP) sysdeps lint
 	$(PY) -m pytest -q
+
+dashboard: $(STAMP)
+	$(VENV)/bin/resettle dashboard
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_run.py

@@ -1,23 +1,66 @@
-"""Human-readable names of the metrics (used by figures and reports)."""
+"""Human-readable names of metrics and scenarios, in English and Chinese.
+
+Chinese terms follow the source study (``shared/seed/000_*.txt``): 方案一 / 方案二 for the two
+schemes (§4(一)), 物业管理费 for the property fee (§4(一) 方案一 经费), 观念转变 and 市民 for
+the change from villager to citizen (§2(2), §4(三) "村民变为居民"), 组织 for organisations.
+"""
 
 from __future__ import annotations
 
+LANGS = ("en", "zh")
+
 LABELS = {
-    "attitude": "Attitude (villager 0 → citizen 1)",
-    "fee_compliance": "Fee compliance",
-    "fee_collection": "Fee collection",
-    "fee_willingness": "Willingness to pay the full fee",
-    "employment": "Employment rate (16-59)",
-    "maturity": "Organisational maturity",
-    "stability": "Stability",
-    "maturity_structure": "Structure",
-    "maturity_routine": "Routine",
-    "maturity_cadres": "Cadre quality",
-    "maturity_separation": "Community-enterprise separation",
-    "maturity_democracy": "Democratic procedure",
+    "en": {
+        "attitude": "Attitude (villager 0 → citizen 1)",
+        "fee_compliance": "Fee compliance",
+        "fee_collection": "Fee collection",
+        "fee_willingness": "Willingness to pay the full fee",
+        "employment": "Employment rate (16-59)",
+        "maturity": "Organisational maturity",
+        "stability": "Stability",
+        "maturity_structure": "Structure",
+        "maturity_routine": "Routine",
+        "maturity_cadres": "Cadre quality",
+        "maturity_separation": "Community-enterprise separation",
+        "maturity_democracy": "Democratic procedure",
+    },
+    "zh": {
+        "attitude": "观念转变（村民 0 → 市民 1）",
+        "fee_compliance": "物业管理费缴纳率",
+        "fee_collection": "物业管理费收缴率",
+        "fee_willingness": "愿意足额缴纳物业管理费的比例",
+        "employment": "就业率（16–59岁）",
+        "maturity": "组织成熟度",
+        "stability": "社区稳定",
+        "maturity_structure": "组织设置",
+        "maturity_routine": "工作常态化",
+        "maturity_cadres": "干部素质",
+        "maturity_separation": "社企分开",
+        "maturity_democracy": "民主程序",
+    },
+}
+
+SCENARIO_NAMES = {
+    "en": {"scheme1": "Scheme 1 (transitional)", "scheme2": "Scheme 2 (normative)",
+           "phased": "Phased (Scheme 1 → Scheme 2)", "baseline": "Baseline"},
+    "zh": {"scheme1": "方案一（过渡型）", "scheme2": "方案二（规范型）",
+           "phased": "分步过渡（方案一 → 方案二）", "baseline": "基准"},
 }
 
 
-def metric_label(metric: str) -> str:
+def check_lang(lang: str) -> str:
+    """``lang`` if it is supported; ValueError naming the allowed values otherwise."""
+    if lang not in LANGS:
+        raise ValueError(f"language {lang!r} is not supported: allowed values are "
+                         + ", ".join(LANGS))
+    return lang
+
+
+def metric_label(metric: str, lang: str = "en") -> str:
     """The display name of a metric (the column name if none is defined)."""
-    return LABELS.get(metric, metric.replace("_", " "))
+    return LABELS[check_lang(lang)].get(metric, metric.replace("_", " "))
+
+
+def scenario_label(name: str, lang: str = "en") -> str:
+    """The display name of a scenario: the known schemes by name, any other as given."""
+    return SCENARIO_NAMES[check_lang(lang)].get(name, name)
