@@ -1,7 +1,8 @@
 """Scenarios: a named set of community facts, levers and uncertainties, read from TOML.
 
 A scenario file has a required ``[scenario]`` table (``name``; optional ``description``,
-``horizon_years`` and ``extends``, a path relative to the file) and optional ``[community]``,
+``description_zh`` (the description in Chinese, for ``--lang zh`` reports), ``horizon_years``
+and ``extends``, a path relative to the file) and optional ``[community]``,
 ``[levers]``, ``[uncertainties]`` and ``[switch]`` tables. Values not given come from the file
 it extends, else from the built-in defaults (Dongyu under Scheme 1). ``[switch]`` (``year``,
 ``to``: another scenario file whose levers apply from that year on, and an optional
@@ -21,7 +22,7 @@ from resettle.params import Community, Levers, Uncertainties
 from resettle.schema import unknown_key_message
 
 SECTIONS = {"community": Community, "levers": Levers, "uncertainties": Uncertainties}
-HEADER_KEYS = {"name", "description", "horizon_years", "extends"}
+HEADER_KEYS = {"name", "description", "description_zh", "horizon_years", "extends"}
 SWITCH_KEYS = {"year", "to", "levers"}
 MAX_HORIZON_YEARS = 100  # assumption: nobody plans a resettlement community past a century
 
@@ -39,6 +40,7 @@ class Scenario:
     switch_year: int | None = None
     switch_levers: Levers | None = None
     files: tuple[str, ...] = ()
+    description_zh: str | None = None  # the description in Chinese, when the file gives one
 
     def __post_init__(self) -> None:
         if not isinstance(self.horizon_years, int) or isinstance(self.horizon_years, bool) \
@@ -138,8 +140,12 @@ def _build(path: Path, data: dict, seen: tuple[Path, ...]) -> Scenario:
     sections = {name: cls.from_mapping(_table(data, name), getattr(base, name))
                 for name, cls in SECTIONS.items()}
     switch_year, switch_levers = _switch(path, data, base, seen)
+    # a Chinese description is inherited only with the English one it translates
+    description_zh = header.get("description_zh",
+                                None if "description" in header else base.description_zh)
     return Scenario(name=header["name"],
                     description=header.get("description", base.description),
+                    description_zh=description_zh,
                     horizon_years=header.get("horizon_years", base.horizon_years),
                     switch_year=switch_year, switch_levers=switch_levers,
                     files=(*base.files, str(path)), **sections)
@@ -161,7 +167,7 @@ def _header(data: dict) -> dict:
             raise ScenarioError(unknown_key_message("[scenario]", key, HEADER_KEYS))
     if not isinstance(header.get("name"), str) or not header["name"].strip():
         raise ScenarioError("[scenario] name: missing required key; give a non-empty text")
-    for key in ("description", "extends"):
+    for key in ("description", "description_zh", "extends"):
         if key in header and not isinstance(header[key], str):
             raise ScenarioError(f"[scenario] {key}: expected text, got {header[key]!r}")
     return header
