@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,20 @@ def occupied_dir(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
     (out / "keep.txt").write_text("precious", "utf-8")
     (out / "sub" / "data.bin").write_bytes(b"\x00\x01")
     return out, listing(tmp_path)
+
+
+# A number as a report prints it: 12, 0.345, -0.012, +0.010, 3.00e-05. Digits inside a name
+# (scheme1, phased-y05, d_z) are not numbers; nor is the second part of a range (16-59 is 16
+# and 59, whichever dash joins them).
+NUMBER = r"(?<![A-Za-z0-9_.])(?:(?<![0-9])[+-])?\d+(?:\.\d+)?(?:e[+-]\d+)?"
+
+
+def numbers(text: str) -> list[str]:
+    """Every number printed in ``text``, sorted (a multiset to compare between reports)."""
+    return sorted(re.findall(NUMBER, text))
+
+
+def md_sections(markdown: str) -> list[tuple[str, str]]:
+    """A Markdown report cut at its ``## `` headings: [(heading, body)], the title first."""
+    parts = re.split(r"^## (.*)$", markdown, flags=re.M)
+    return [("", parts[0]), *zip(parts[1::2], parts[2::2], strict=True)]

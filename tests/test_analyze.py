@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from cli_helpers import call, one_error_line
+from cli_helpers import call, numbers, one_error_line
 from resettle.analyze import analyse_sweep, point_means
 from resettle.sweep import sweep_file
 
@@ -73,6 +74,21 @@ def test_analyze_cli_writes_report(sobol_sweep: Path, tmp_path: Path) -> None:
     assert {"report.md", "report.html", "sensitivity.csv", "sobol.png",
             "point_means.csv"} <= {p.name for p in out.iterdir()}
     assert "Sobol first-order" in (out / "report.md").read_text("utf-8")
+
+
+def test_analyze_in_chinese_and_english(sobol_sweep: Path, tmp_path: Path) -> None:
+    """--lang en,zh: both reports from one analysis, the same numbers, figures in zh/."""
+    out = tmp_path / "analysis"
+    assert call(["analyze", str(sobol_sweep), "--out", str(out), "--lang", "en,zh"]) == 0
+    en = (out / "report.md").read_text("utf-8")
+    zh = (out / "report.zh.md").read_text("utf-8")
+    assert zh.startswith("# 参数扫描 t-sobol：敏感性分析与情景发现\n")
+    assert "全局敏感性" in zh and "物业管理费缴纳率：差值" in zh and "方案一（过渡型）" in zh
+    assert "Sobol first-order" in en and "Global sensitivity" not in zh
+    assert numbers(zh) == numbers(en) and len(numbers(en)) > 50
+    assert (out / "zh" / "sobol.png").is_file() and "](zh/sobol.png)" in zh
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert manifest["languages"] == ["en", "zh"] and manifest["year"] == 1
 
 
 def test_morris_and_prim_on_a_small_sweep(tmp_path: Path) -> None:

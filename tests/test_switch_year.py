@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import resettle
-from cli_helpers import call, listing, one_error_line
+from cli_helpers import call, listing, numbers, one_error_line
 from resettle.compare import DEFAULT_METRICS
 from resettle.runner import run_scenarios
 from resettle.seeds import replication_seeds
@@ -204,13 +204,42 @@ def test_switch_at_year_zero_is_scheme2_levers_from_the_start(
     pd.testing.assert_frame_equal(y00, runs_of(ref2, NAME))
 
 
-def test_year_range_syntax(base_file: Path, study: tuple[int, Path], tmp_path: Path) -> None:
-    """``--years 0-2`` is ``--years 0,1,2``: the same table, to the last digit."""
-    out = tmp_path / "range"
-    assert call(switch_args(base_file, out, years="0-2")) == 0
+@pytest.fixture(scope="module")
+def study_zh(base_file: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path]:
+    """The study again, with ``--years 0-2`` and ``--lang zh,en``: (exit status, --out)."""
+    out = tmp_path_factory.mktemp("study_zh") / "out"
+    return call([*switch_args(base_file, out, years="0-2"), "--lang", "zh,en"]), out
+
+
+def test_year_range_syntax(study: tuple[int, Path], study_zh: tuple[int, Path]) -> None:
+    """``--years 0-2`` is ``--years 0,1,2``: the same table, to the last digit (and the
+    report language changes no data)."""
+    code, out = study_zh
+    assert code == 0
     assert (out / "switch_year.csv").read_bytes() == (study[1] / "switch_year.csv").read_bytes()
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert [e["switch_year"] for e in manifest["scenarios"]] == YEARS
+
+
+def test_switch_year_report_in_chinese(study: tuple[int, Path],
+                                       study_zh: tuple[int, Path]) -> None:
+    """--lang zh,en: report.md in Chinese with its figures beside it, report.en.md the English
+    report (figures in en/), and the same numbers in both."""
+    _, out = study_zh
+    zh = (out / "report.md").read_text("utf-8")
+    en = (study[1] / "report.md").read_text("utf-8")
+    assert (out / "report.en.md").read_text("utf-8").replace("](en/", "](") == en
+    assert zh.startswith(f"# 何时切换：{NAME}\n")
+    assert re.findall(r"^## (.*)$", zh, re.M) == ["摘要", "表"]
+    assert "期末" in zh and "切换后 3 年" in zh and "社区稳定" in zh
+    assert "at horizon" not in zh and "Stability" not in zh
+    assert numbers(zh) == numbers(en) and len(numbers(en)) > 100
+    assert {"switch_year_horizon.png", "switch_year_after.png"} <= \
+        {p.name for p in out.glob("*.png")}
+    assert {p.name for p in (out / "en").glob("*.png")} == {p.name for p in out.glob("*.png")}
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert manifest["languages"] == ["zh", "en"]
+    assert manifest["reports"] == {"zh": "report.md", "en": "report.en.md"}
 
 
 def test_base_without_switch_is_refused(scenarios_dir: Path, tmp_path: Path,

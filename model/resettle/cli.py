@@ -2,7 +2,10 @@
 
     resettle run SCENARIO [SCENARIO ...] [--years Y] [--reps N] [--seed S] [--out DIR]
     resettle compare SCENARIO [SCENARIO ...] [--reps N] [--seed S] [--workers W] [--out DIR]
+                     [--lang en|zh|en,zh]
     resettle switch-year BASE_SCENARIO [--years 0,1,...] [--reps N] [--workers W] [--out DIR]
+                     [--lang en|zh|en,zh]
+    resettle analyze SWEEP_DIR [--year Y] [--out DIR] [--lang en|zh|en,zh]
     resettle describe SCENARIO [--json] [--seed S]
     resettle params [--toml]
 
@@ -90,6 +93,27 @@ def int_list(text: str) -> list[int]:
     return values
 
 
+def lang_list(text: str) -> list[str]:
+    """argparse type: report languages, one or a comma list (en, zh, en,zh); the first writes
+    report.md, each other L writes report.L.md with its figures in L/."""
+    from resettle.labels import LANGS
+
+    langs = list(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))
+    bad = [lang for lang in langs if lang not in LANGS]
+    if bad or not langs:
+        raise argparse.ArgumentTypeError(
+            f"expected {' or '.join(LANGS)}, or a comma list such as {','.join(LANGS)}; "
+            f"got {text!r}")
+    return langs
+
+
+def add_lang(p: argparse.ArgumentParser) -> None:
+    """The --lang option of the commands that write reports."""
+    p.add_argument("--lang", type=lang_list, default=["en"], metavar="LANG",
+                   help="report and figure language: en, zh, or both as en,zh (the first "
+                        "writes report.md, the others report.LANG.md; default en)")
+
+
 def name_list(text: str) -> list[str]:
     """argparse type: comma-separated names."""
     return [t.strip() for t in text.split(",") if t.strip()]
@@ -105,6 +129,7 @@ def add_common(p: argparse.ArgumentParser, reps: int) -> None:
     p.add_argument("--out", type=Path, help="output directory")
     p.add_argument("--force", action="store_true", help="replace an existing output directory")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_lang(p)
 
 
 def add_compare(sub) -> None:
@@ -145,6 +170,7 @@ def add_analyze(sub) -> None:
     p.add_argument("--year", type=positive_int, help="year to analyse (default: the last kept)")
     p.add_argument("--out", type=Path, help="output directory (default DIR/analysis)")
     p.add_argument("--force", action="store_true", help="replace an existing output directory")
+    add_lang(p)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,21 +230,24 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """``resettle compare``."""
     from resettle.compare import run_comparison
     from resettle.comparison_report import write_comparison
+    from resettle.fonts import check_fonts
     from resettle.outputs import check_destination
     from resettle.results import load_for_run
 
     scenarios = load_for_run(args.scenarios, args.years)
     out = args.out or Path("outputs") / f"compare-{'-'.join(s.name for s in scenarios)}"
     check_destination(out, args.force)
+    check_fonts(args.lang)
     comp = run_comparison(scenarios, args.reps, args.seed, args.workers, args.metrics,
                           args.milestones, progress=not args.quiet)
-    print(f"wrote {write_comparison(comp, out, args.force, ['resettle', *args.argv])}")
+    print(f"wrote {write_comparison(comp, out, args.force, ['resettle', *args.argv], args.lang)}")
     return 0
 
 
 def cmd_switch_year(args: argparse.Namespace) -> int:
     """``resettle switch-year``."""
     from resettle.comparison_report import comparison_manifest
+    from resettle.fonts import check_fonts
     from resettle.outputs import check_destination
     from resettle.scenario import load_scenario
     from resettle.switch_year import run_switch_year, switch_variants, write_switch_year
@@ -228,10 +257,11 @@ def cmd_switch_year(args: argparse.Namespace) -> int:
     switch_variants(base, years)  # validate before running anything
     out = args.out or Path("outputs") / f"switch-year-{base.name}"
     check_destination(out, args.force)
+    check_fonts(args.lang)
     comp, table = run_switch_year(base, years, args.reps, args.seed, args.workers,
                                   progress=not args.quiet, metrics=args.metrics)
     manifest = comparison_manifest(comp, ["resettle", *args.argv])
-    print(f"wrote {write_switch_year(comp, table, out, args.force, manifest)}")
+    print(f"wrote {write_switch_year(comp, table, out, args.force, manifest, args.lang)}")
     return 0
 
 
@@ -296,13 +326,15 @@ def report_sweep(done) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     """``resettle analyze``."""
     from resettle.analyze import analyse_sweep
+    from resettle.fonts import check_fonts
     from resettle.outputs import check_destination
     from resettle.sweep_report import write_analysis
 
     out = args.out or args.sweep_dir / "analysis"
     check_destination(out, args.force)
+    check_fonts(args.lang)
     analysis = analyse_sweep(args.sweep_dir, args.year)
-    print(f"wrote {write_analysis(analysis, out, args.force)}")
+    print(f"wrote {write_analysis(analysis, out, args.force, args.lang, ['resettle', *args.argv])}")
     return 0
 
 

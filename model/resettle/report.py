@@ -9,12 +9,14 @@ from __future__ import annotations
 import base64
 import html
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from resettle.labels import metric_label
+from resettle.labels import check_lang
+from resettle.report_text import metric_in_sentence, scenario_name, text
 
 CSS = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.45;color:#222}"
        "table{border-collapse:collapse;font-size:.85em;margin:.5em 0 1.5em}"
@@ -25,10 +27,14 @@ CSS = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1
 
 @dataclass
 class Document:
-    """Headings, paragraphs, bullet lists, tables and images, in order."""
+    """Headings, paragraphs, bullet lists, tables and images, in order. ``lang`` is the
+    language of the text; ``root`` the folder the report is written to (images are linked
+    relative to it; by file name when it is not set)."""
 
     title: str
     blocks: list[tuple[str, object]] = field(default_factory=list)
+    lang: str = "en"
+    root: Path | None = None
 
     def heading(self, text: str, level: int = 2) -> None:
         """Add a section heading."""
@@ -54,14 +60,25 @@ class Document:
         """The document as Markdown (images linked by file name)."""
         out = [f"# {self.title}", ""]
         for kind, value in self.blocks:
-            out += [*MARKDOWN[kind](value), ""]
+            if kind == "image":
+                path, caption = value
+                out += [f"![{caption}]({self.link(path)})", f"*{caption}*", ""]
+            else:
+                out += [*MARKDOWN[kind](value), ""]
         return "\n".join(out)
+
+    def link(self, path: Path) -> str:
+        """Where the Markdown finds an image: relative to ``root``, or the file name."""
+        if self.root is not None and path.is_relative_to(self.root):
+            return path.relative_to(self.root).as_posix()
+        return path.name
 
     def html(self) -> str:
         """The document as one self-contained HTML page (images embedded)."""
         body = [f"<h1>{html.escape(self.title)}</h1>"]
         body += [HTML[kind](value) for kind, value in self.blocks]
-        return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>"
+        lang = "zh-CN" if self.lang == "zh" else self.lang
+        return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>"
                 f"{html.escape(self.title)}</title><style>{CSS}</style></head><body>"
                 + "\n".join(body) + "</body></html>")
 
@@ -104,7 +121,6 @@ MARKDOWN = {
     "paragraph": lambda v: [v],
     "bullets": lambda v: [f"- {item}" for item in v],
     "table": md_table,
-    "image": lambda v: [f"![{v[1]}]({v[0].name})", f"*{v[1]}*"],
 }
 HTML = {
     "heading": lambda v: f"<h{v[0]}>{html.escape(v[1])}</h{v[0]}>",
@@ -115,27 +131,30 @@ HTML = {
 }
 
 
-def effect_sentence(metric: str, year: str, scenario: str, baseline: str, diff: float,
-                    low: float, high: float) -> str:
-    """One plain-language sentence about a paired difference and its 95% CI."""
-    label = metric_label(metric).lower()
-    ci = f"(95% CI {low:+.3f} to {high:+.3f})"
+def effect_sentence(metric: str, when: str, scenario: str, baseline: str, diff: float,
+                    low: float, high: float, lang: str = "en") -> str:
+    """One plain-language sentence about a paired difference and its 95% CI (``when``, e.g.
+    "By year 15", is already in ``lang``; scenario names are translated here)."""
+    values = {"when": when, "scenario": scenario_name(scenario, lang),
+              "baseline": scenario_name(baseline, lang),
+              "label": metric_in_sentence(metric, lang), "low": low, "high": high}
     if low > 0 or high < 0:
-        verb = "raises" if diff > 0 else "lowers"
-        return (f"{year}, {scenario} {verb} {label} by {abs(diff):.3f} {ci} "
-                f"compared with {baseline}.")
-    return (f"{year}, {scenario} and {baseline} do not differ clearly in {label} "
-            f"(difference {diff:+.3f}, 95% CI {low:+.3f} to {high:+.3f}).")
+        verb = text("effect.raises" if diff > 0 else "effect.lowers", lang)
+        return text("effect.clear", lang, verb=verb, size=abs(diff), **values)
+    return text("effect.unclear", lang, diff=diff, **values)
 
 
-def summary_sentences(summary: pd.DataFrame, early: pd.DataFrame, baseline: str) -> list[str]:
+def summary_sentences(summary: pd.DataFrame, early: pd.DataFrame, baseline: str,
+                      lang: str = "en") -> list[str]:
     """Sentences for the last milestone year, and for early-years effects that are clear."""
+    check_lang(lang)
     last = summary["year"].max()
     rows = summary[(summary["year"] == last) & (summary["scenario"] != baseline)]
-    sentences = [effect_sentence(r.metric, f"By year {last}", r.scenario, baseline, r.diff,
-                                 r.diff_low, r.diff_high) for r in rows.itertuples()]
-    sentences += [effect_sentence(r.metric, f"In years {r.years}", r.scenario, baseline,
-                                  r.diff, r.diff_low, r.diff_high)
+    sentences = [effect_sentence(r.metric, text("when.by_year", lang, year=last), r.scenario,
+                                 baseline, r.diff, r.diff_low, r.diff_high, lang)
+                 for r in rows.itertuples()]
+    sentences += [effect_sentence(r.metric, text("when.in_years", lang, years=r.years),
+                                  r.scenario, baseline, r.diff, r.diff_low, r.diff_high, lang)
                   for r in transition_costs(early, rows).itertuples()]
     return sentences
 
@@ -163,3 +182,28 @@ def transition_costs(early: pd.DataFrame, horizon: pd.DataFrame) -> pd.DataFrame
         return sign != 0 and (sign != end_sign or abs(r.diff) >= EARLY_DOMINANCE * end_size)
 
     return early[[newsworthy(r) for r in early.itertuples()]]
+
+
+def report_stem(index: int, lang: str) -> str:
+    """File name (without extension) of the ``index``-th language's report: ``report`` for
+    the first language, ``report.<lang>`` for the others."""
+    return "report" if index == 0 else f"report.{lang}"
+
+
+def write_reports(tmp: Path, langs: list[str] | tuple[str, ...],
+                  build: Callable[[str, Path], Document]) -> dict[str, str]:
+    """Write one report per language into ``tmp``: the first language's as report.md and
+    report.html with its figures beside them, each other language L's as report.L.md and
+    report.L.html with its figures in ``L/``. ``build(lang, folder)`` draws the figures into
+    ``folder`` and returns the document. Returns {language: Markdown file name}."""
+    written = {}
+    for i, lang in enumerate(langs):
+        folder = tmp if i == 0 else tmp / lang
+        folder.mkdir(exist_ok=True)
+        doc = build(lang, folder)
+        doc.lang, doc.root = lang, tmp
+        stem = report_stem(i, lang)
+        (tmp / f"{stem}.md").write_text(doc.markdown(), "utf-8")
+        (tmp / f"{stem}.html").write_text(doc.html(), "utf-8")
+        written[lang] = f"{stem}.md"
+    return written

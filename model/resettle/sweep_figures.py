@@ -8,18 +8,21 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from resettle.labels import metric_label
+from resettle import report_text
+from resettle.fonts import with_font
+from resettle.report_text import text
 
 DPI = 150
 
 
-def target_label(target: str) -> str:
+def target_label(target: str, lang: str = "en") -> str:
     """'maturity|difference' → 'Organisational maturity: difference'."""
-    metric, _, which = target.partition("|")
-    return f"{metric_label(metric)}: {which}"
+    return report_text.target_label(target, lang)
 
 
-def sobol_bars(table: pd.DataFrame, targets: list[str], path: Path) -> Path:
+@with_font
+def sobol_bars(table: pd.DataFrame, targets: list[str], path: Path, *,
+               lang: str = "en") -> Path:
     """First- and total-order indices with 95% CIs, one panel per target."""
     fig, axes = plt.subplots(1, len(targets), figsize=(3.6 * len(targets), 3.6),
                              sharey=True, squeeze=False, constrained_layout=True)
@@ -28,19 +31,21 @@ def sobol_bars(table: pd.DataFrame, targets: list[str], path: Path) -> Path:
         x = np.arange(len(rows))
         for shift, kind, color in ((-0.2, "first", "C0"), (0.2, "total", "C1")):
             err = [rows[kind] - rows[f"{kind}_low"], rows[f"{kind}_high"] - rows[kind]]
-            ax.bar(x + shift, rows[kind], width=0.4, color=color, label=kind,
+            ax.bar(x + shift, rows[kind], width=0.4, color=color, label=text(f"fig.{kind}", lang),
                    yerr=np.clip(np.asarray(err, float), 0, None), capsize=2)
         ax.set_xticks(x, rows["parameter"], rotation=60, ha="right", fontsize=7)
-        ax.set_title(target_label(target), fontsize=9)
+        ax.set_title(target_label(target, lang), fontsize=9)
         ax.grid(alpha=0.3, axis="y")
-    axes[0][0].set_ylabel("Sobol index")
+    axes[0][0].set_ylabel(text("fig.sobol_index", lang))
     axes[0][0].legend(fontsize=8)
     fig.savefig(path, dpi=DPI)
     plt.close(fig)
     return path
 
 
-def morris_scatter(table: pd.DataFrame, targets: list[str], path: Path) -> Path:
+@with_font
+def morris_scatter(table: pd.DataFrame, targets: list[str], path: Path, *,
+                   lang: str = "en") -> Path:
     """Morris μ* against σ, one panel per target."""
     fig, axes = plt.subplots(1, len(targets), figsize=(3.6 * len(targets), 3.4),
                              squeeze=False, constrained_layout=True)
@@ -51,15 +56,16 @@ def morris_scatter(table: pd.DataFrame, targets: list[str], path: Path) -> Path:
             ax.annotate(r.parameter, (r.mu_star, r.sigma), fontsize=7)
         ax.set_xlabel("μ*")
         ax.set_ylabel("σ")
-        ax.set_title(target_label(target), fontsize=9)
+        ax.set_title(target_label(target, lang), fontsize=9)
         ax.grid(alpha=0.3)
     fig.savefig(path, dpi=DPI)
     plt.close(fig)
     return path
 
 
+@with_font
 def response_scatter(points: pd.DataFrame, values: pd.Series, factors: list[str],
-                     title: str, path: Path) -> Path:
+                     title: str, path: Path, *, lang: str = "en") -> Path:
     """The target against each varied parameter (one point per design point)."""
     cols = min(3, len(factors))
     rows = -(-len(factors) // cols)
@@ -80,16 +86,18 @@ def response_scatter(points: pd.DataFrame, values: pd.Series, factors: list[str]
     return path
 
 
-def prim_tradeoff(trajectory: pd.DataFrame, chosen: int, title: str, path: Path) -> Path:
+@with_font
+def prim_tradeoff(trajectory: pd.DataFrame, chosen: int, title: str, path: Path, *,
+                  lang: str = "en") -> Path:
     """PRIM peeling trajectory: coverage against density, the chosen box marked."""
     fig, ax = plt.subplots(figsize=(5, 4), constrained_layout=True)
     sc = ax.scatter(trajectory["coverage"], trajectory["density"],
                     c=trajectory["n_restricted"], cmap="viridis", s=18)
     ax.scatter([trajectory["coverage"].iloc[chosen]], [trajectory["density"].iloc[chosen]],
-               s=120, facecolors="none", edgecolors="red", label="chosen box")
-    fig.colorbar(sc, ax=ax, label="parameters restricted")
-    ax.set_xlabel("coverage")
-    ax.set_ylabel("density")
+               s=120, facecolors="none", edgecolors="red", label=text("fig.chosen", lang))
+    fig.colorbar(sc, ax=ax, label=text("fig.restricted", lang))
+    ax.set_xlabel(text("fig.coverage", lang))
+    ax.set_ylabel(text("fig.density", lang))
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)

@@ -1,4 +1,5 @@
-"""``resettle analyze``'s output: report (Markdown + HTML), tables and figures."""
+"""``resettle analyze``'s output: report (Markdown + HTML, in one or more languages), tables,
+figures and a manifest."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from pathlib import Path
 from resettle import sweep_figures as sf
 from resettle.analyze import DIFFERENCE, SweepAnalysis
 from resettle.labels import metric_label
-from resettle.outputs import write_atomically
-from resettle.report import Document
+from resettle.outputs import git_commit, now, versions, write_atomically, write_json
+from resettle.report import Document, write_reports
+from resettle.report_text import localise_table, scenario_name, target_label, text
 
 
 def headline_targets(analysis: SweepAnalysis) -> list[str]:
@@ -18,75 +20,86 @@ def headline_targets(analysis: SweepAnalysis) -> list[str]:
     return diffs or targets[: len(analysis.spec.metrics)]
 
 
-def sensitivity_section(doc: Document, analysis: SweepAnalysis, tmp: Path) -> None:
+def sensitivity_section(doc: Document, analysis: SweepAnalysis, folder: Path,
+                        lang: str = "en") -> None:
     """Sobol or Morris results, or why there are none."""
-    doc.heading("Global sensitivity")
+    doc.heading(text("h.sensitivity", lang))
     if analysis.sensitivity.empty:
-        doc.paragraph(f"The design is {analysis.spec.design}; Sobol indices need design = "
-                      "\"sobol\" and Morris screening design = \"morris\".")
+        doc.paragraph(text("analyze.no_sensitivity", lang, design=analysis.spec.design))
         return
     targets = headline_targets(analysis)
     if analysis.spec.design == "sobol":
-        doc.paragraph("Sobol first-order (alone) and total-order (with interactions) indices "
-                      "of each target, with 95% bootstrap CIs, on replication means "
-                      f"(N = {analysis.spec.samples} base samples). A parameter with a total "
-                      "index near zero does not matter for that target.")
-        doc.image(sf.sobol_bars(analysis.sensitivity, targets, tmp / "sobol.png"),
-                  "Sobol indices (bars) with 95% CIs")
+        doc.paragraph(text("analyze.sobol", lang, samples=analysis.spec.samples))
+        doc.image(sf.sobol_bars(analysis.sensitivity, targets, folder / "sobol.png", lang=lang),
+                  text("caption.sobol", lang))
     else:
-        doc.paragraph("Morris screening: μ* (mean absolute elementary effect, in unit "
-                      "parameter ranges) ranks importance; σ flags non-linearity or "
-                      "interaction.")
-        doc.image(sf.morris_scatter(analysis.sensitivity, targets, tmp / "morris.png"),
-                  "Morris μ* and σ")
-    doc.table(analysis.sensitivity)
+        doc.paragraph(text("analyze.morris", lang))
+        doc.image(sf.morris_scatter(analysis.sensitivity, targets, folder / "morris.png",
+                                    lang=lang), text("caption.morris", lang))
+    doc.table(localise_table(analysis.sensitivity, lang))
 
 
-def discovery_section(doc: Document, analysis: SweepAnalysis, tmp: Path) -> None:
+def discovery_section(doc: Document, analysis: SweepAnalysis, folder: Path,
+                      lang: str = "en") -> None:
     """PRIM boxes where the second scenario beats the first."""
-    doc.heading("Scenario discovery: where the second scenario wins")
+    doc.heading(text("h.discovery", lang))
     if not analysis.discovery:
-        doc.paragraph("No PRIM boxes: the sweep compares no scenarios, or one scenario wins "
-                      "everywhere on every metric.")
+        doc.paragraph(text("analyze.no_boxes", lang))
         return
-    names = [s.name for s in analysis.spec.scenarios]
+    names = [scenario_name(s.name, lang) for s in analysis.spec.scenarios]
     for metric, found in analysis.discovery.items():
         chosen = found.select()
         box = found.table(chosen)
         row = found.trajectory.iloc[chosen]
-        doc.heading(f"{metric_label(metric)}: {names[1]} > {names[0]}", 3)
-        doc.paragraph(f"PRIM box (knee of the peeling trajectory): coverage "
-                      f"{row['coverage']:.2f} (share of all winning points inside), density "
-                      f"{row['density']:.2f} (share of points inside that win), support "
-                      f"{row['support']:.2f}.")
-        doc.table(box if not box.empty else box.assign(note="no restriction"))
-        doc.image(sf.prim_tradeoff(found.trajectory, chosen, metric_label(metric),
-                                   tmp / f"prim_{metric}.png"), "PRIM coverage and density")
+        label = metric_label(metric, lang)
+        doc.heading(text("h.box", lang, metric=label, second=names[1], first=names[0]), 3)
+        doc.paragraph(text("analyze.box", lang, coverage=row["coverage"],
+                           density=row["density"], support=row["support"]))
+        if box.empty:
+            box = box.assign(note=text("analyze.no_restriction", lang))
+        doc.table(localise_table(box, lang))
+        doc.image(sf.prim_tradeoff(found.trajectory, chosen, label,
+                                   folder / f"prim_{metric}.png", lang=lang),
+                  text("caption.prim", lang))
 
 
-def write_analysis(analysis: SweepAnalysis, out: Path, force: bool) -> Path:
-    """Write the analysis directory atomically."""
+def analysis_document(analysis: SweepAnalysis, folder: Path, lang: str = "en") -> Document:
+    """The analysis report in ``lang``; its figures are drawn into ``folder``."""
+    spec = analysis.spec
+    doc = Document(text("analyze.title", lang, name=spec.name), lang=lang)
+    doc.paragraph(text("analyze.intro", lang, design=spec.design, points=len(analysis.points),
+                       reps=spec.replications, year=analysis.year,
+                       names=text("sep", lang).join(scenario_name(s.name, lang)
+                                                      for s in spec.scenarios)))
+    sensitivity_section(doc, analysis, folder, lang)
+    discovery_section(doc, analysis, folder, lang)
+    doc.heading(text("h.responses", lang))
+    for target in headline_targets(analysis):
+        name = target.replace("|", "_")
+        title = target_label(target, lang)
+        doc.image(sf.response_scatter(analysis.points, analysis.means[target],
+                                      analysis.factors, title,
+                                      folder / f"response_{name}.png", lang=lang),
+                  text("caption.response", lang, target=title))
+    return doc
+
+
+def write_analysis(analysis: SweepAnalysis, out: Path, force: bool,
+                   langs: list[str] | tuple[str, ...] = ("en",),
+                   argv: list[str] | None = None) -> Path:
+    """Write the analysis directory atomically, with a report in each of ``langs`` (file
+    names: :func:`resettle.report.write_reports`)."""
     def fill(tmp: Path) -> None:
-        doc = Document(f"Sweep {analysis.spec.name}: sensitivity and scenario discovery")
-        doc.paragraph(f"Design {analysis.spec.design}, {len(analysis.points)} points, "
-                      f"{analysis.spec.replications} replications, scenarios "
-                      f"{', '.join(s.name for s in analysis.spec.scenarios)}; values at year "
-                      f"{analysis.year}, averaged over replications.")
-        sensitivity_section(doc, analysis, tmp)
-        discovery_section(doc, analysis, tmp)
-        doc.heading("Responses")
-        for target in headline_targets(analysis):
-            name = target.replace("|", "_")
-            doc.image(sf.response_scatter(analysis.points, analysis.means[target],
-                                          analysis.factors, sf.target_label(target),
-                                          tmp / f"response_{name}.png"),
-                      f"{sf.target_label(target)} at each design point")
-        (tmp / "report.md").write_text(doc.markdown(), "utf-8")
-        (tmp / "report.html").write_text(doc.html(), "utf-8")
+        reports = write_reports(tmp, langs, lambda lang, folder: analysis_document(
+            analysis, folder, lang))
         analysis.means.to_csv(tmp / "point_means.csv")
         if not analysis.sensitivity.empty:
             analysis.sensitivity.to_csv(tmp / "sensitivity.csv", index=False)
         for metric, found in analysis.discovery.items():
             found.trajectory.to_csv(tmp / f"prim_{metric}.csv", index=False)
+        write_json(tmp / "manifest.json", {
+            "created": now(), "command": argv, "sweep": analysis.spec.name,
+            "design": analysis.spec.design, "year": analysis.year, "languages": list(reports),
+            "reports": reports, "versions": versions(), "git_commit": git_commit()})
 
     return write_atomically(out, fill, force)

@@ -19,7 +19,8 @@ from resettle.compare import STATS_SEED_OFFSET, Comparison, run_comparison
 from resettle.errors import ScenarioError
 from resettle.labels import metric_label
 from resettle.outputs import write_atomically, write_json
-from resettle.report import Document
+from resettle.report import Document, write_reports
+from resettle.report_text import localise_table, scenario_name, text
 from resettle.scenario import Scenario
 
 AFTER_SWITCH_MONTHS = 36  # the "early years" after a switch: three years (as in compare)
@@ -83,49 +84,65 @@ def run_switch_year(base: Scenario, years: list[int], reps: int, seed: int,
     return comp, switch_table(comp, years)
 
 
-def best_sentences(table: pd.DataFrame) -> list[str]:
+def best_sentences(table: pd.DataFrame, lang: str = "en") -> list[str]:
     """Plain-language reading: where each horizon metric peaks, what switching costs soon after."""
     out = []
     end = table[table["when"] == "at horizon"]
     for metric, rows in end.groupby("metric", sort=False):
         best = rows.loc[rows["mean"].idxmax()]
-        out.append(f"{metric_label(metric)} at the horizon is highest when switching after "
-                   f"year {int(best['switch_year'])}: {best['mean']:.3f} (95% CI "
-                   f"{best['low']:.3f}–{best['high']:.3f}).")
+        out.append(text("switch.best", lang, metric=metric_label(metric, lang),
+                        year=int(best["switch_year"]), mean=best["mean"], low=best["low"],
+                        high=best["high"]))
     after = table[(table["when"] != "at horizon") & (table["metric"] == "stability")
                   & (table["window_months"] == AFTER_SWITCH_MONTHS)]  # full windows only
     if len(after) > 1:
         lo, hi = after.loc[after["mean"].idxmin()], after.loc[after["mean"].idxmax()]
-        out.append(f"Stability in the 3 years after the switch ranges from {lo['mean']:.3f} "
-                   f"(switch after year {int(lo['switch_year'])}) to {hi['mean']:.3f} "
-                   f"(after year {int(hi['switch_year'])}).")
+        out.append(text("switch.after_range", lang, metric=metric_label("stability", lang),
+                        lo=lo["mean"], lo_year=int(lo["switch_year"]), hi=hi["mean"],
+                        hi_year=int(hi["switch_year"])))
     return out
 
 
+def table_view(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The switch-year table as the report shows it: metric labels, the window in words."""
+    when = {"at horizon": text("when.at_horizon", lang), AFTER_LABEL: text("when.after_switch",
+                                                                           lang)}
+    return localise_table(table.assign(when=table["when"].map(when).fillna(table["when"])),
+                          lang)
+
+
+def switch_document(comp: Comparison, table: pd.DataFrame, folder: Path,
+                    lang: str = "en") -> Document:
+    """The report of a switch-year study in ``lang``; its figures are drawn into ``folder``."""
+    name = scenario_name(comp.scenarios[0].name.rsplit("-y", 1)[0], lang)
+    doc = Document(text("switch.title", lang, name=name), lang=lang)
+    doc.heading(text("h.summary", lang))
+    doc.bullets(best_sentences(table, lang))
+    doc.paragraph(text("switch.method", lang, reps=comp.reps, seed=comp.root_seed))
+    end = table[table["when"] == "at horizon"]
+    fig = figures.switch_year_tradeoff(end, comp.metrics, folder / "switch_year_horizon.png",
+                                       lang=lang)
+    doc.image(fig, text("caption.switch_horizon", lang))
+    after = table[table["when"] != "at horizon"]
+    if not after.empty:
+        fig2 = figures.switch_year_tradeoff(after, list(AFTER_METRICS),
+                                            folder / "switch_year_after.png", lang=lang)
+        doc.image(fig2, text("caption.switch_after", lang))
+    doc.heading(text("h.table", lang))
+    doc.table(table_view(table, lang))
+    return doc
+
+
 def write_switch_year(comp: Comparison, table: pd.DataFrame, out: Path, force: bool,
-                      manifest: dict) -> Path:
-    """Report, figures, tables and manifest of a switch-year study, written atomically."""
+                      manifest: dict, langs: list[str] | tuple[str, ...] = ("en",)) -> Path:
+    """Report, figures, tables and manifest of a switch-year study, written atomically, with
+    a report in each of ``langs`` (file names: :func:`resettle.report.write_reports`)."""
     def fill(tmp: Path) -> None:
-        doc = Document(f"When to switch: {comp.scenarios[0].name.rsplit('-y', 1)[0]}")
-        doc.heading("Summary")
-        doc.bullets(best_sentences(table))
-        doc.paragraph(f"{comp.reps} replications per switch year, root seed {comp.root_seed}, "
-                      "the same seeds for every switch year (paired). A switch year equal to "
-                      "the horizon means never switching. 95% bootstrap CIs.")
-        end = table[table["when"] == "at horizon"]
-        fig = figures.switch_year_tradeoff(end, comp.metrics, tmp / "switch_year_horizon.png")
-        doc.image(fig, "Headline metrics at the horizon against the switch year (95% CI)")
-        after = table[table["when"] != "at horizon"]
-        if not after.empty:
-            fig2 = figures.switch_year_tradeoff(after, list(AFTER_METRICS),
-                                                tmp / "switch_year_after.png")
-            doc.image(fig2, "Mean over the 3 years after the switch (95% CI)")
-        doc.heading("Table")
-        doc.table(table)
-        (tmp / "report.md").write_text(doc.markdown(), "utf-8")
-        (tmp / "report.html").write_text(doc.html(), "utf-8")
+        reports = write_reports(tmp, langs, lambda lang, folder: switch_document(
+            comp, table, folder, lang))
         table.to_csv(tmp / "switch_year.csv", index=False)
         comp.monthly.to_parquet(tmp / "monthly.parquet", index=False)
-        write_json(tmp / "manifest.json", manifest)
+        write_json(tmp / "manifest.json",
+                   {**manifest, "languages": list(reports), "reports": reports})
 
     return write_atomically(out, fill, force)
