@@ -10,12 +10,13 @@ STAMP := $(VENV)/.installed
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml tools/find_python.sh
+$(STAMP): pyproject.toml tools/find_python.sh tools/solara_assets.py
 	@PYBIN=$$(bash tools/find_python.sh) || exit 1; \
 	 echo "using $$PYBIN ($$($$PYBIN --version))"; \
 	 $$PYBIN -m venv $(VENV) && \
 	 $(PY) -m pip install --quiet --upgrade pip && \
-	 $(PY) -m pip install --quiet -e ".[test]"
+	 $(PY) -m pip install --quiet -e ".[test]" && \
+	 $(PY) tools/solara_assets.py
 	@touch $(STAMP)
 
 DEMO_REPS ?= 40

@@ -22,6 +22,7 @@ from concurrent.futures import BrokenExecutor
 from pathlib import Path
 
 from resettle import __version__
+from resettle.dashboard_cli import add_dashboard, cmd_dashboard
 from resettle.errors import ScenarioError
 
 EXIT_USAGE = 2
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_switch_year(sub)
     add_sweep(sub)
     add_analyze(sub)
+    add_dashboard(sub)
     desc = sub.add_parser("describe", help="print the initial community of a scenario")
     desc.add_argument("scenario", type=Path, metavar="SCENARIO")
     desc.add_argument("--json", action="store_true", help="machine-readable output")
@@ -339,7 +341,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"sweep": cmd_sweep, "analyze": cmd_analyze, "run": cmd_run, "compare": cmd_compare,
-            "switch-year": cmd_switch_year, "describe": cmd_describe, "params": cmd_params}
+            "switch-year": cmd_switch_year, "describe": cmd_describe, "params": cmd_params,
+            "dashboard": cmd_dashboard}
 
 if __name__ == "__main__":
     sys.exit(main())

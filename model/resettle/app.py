@@ -1,0 +1,290 @@
+"""The dashboard: Mesa's SolaraViz over :class:`~resettle.dashboard.DashboardModel`.
+
+Start it with ``resettle dashboard [--lang zh]`` or ``solara run resettle.app``; in a notebook,
+make ``dashboard(lang="zh")`` the last line of a cell. The sidebar holds Mesa's controls
+(Reset, play, Step) and ours: the scenario, the main levers, the switch to Scheme 2, a few key
+uncertainties and the seed. As in every Mesa dashboard, changed controls take effect on Reset.
+Settings that scenario validation rejects show the message on the page and stop the model.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import solara
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
+
+from resettle.dashboard import (
+    AS_SCENARIO,
+    HORIZON,
+    LEVER_CONTROLS,
+    SWITCH_CHOICES,
+    SWITCH_YEAR,
+    UNCERTAINTY_CONTROLS,
+    Control,
+    DashboardModel,
+    default_lang,
+    scenario_choices,
+)
+from resettle.dashboard_text import choice_label, organisation_label, text, village_label
+from resettle.fonts import use_font
+from resettle.labels import metric_label, scenario_label
+from resettle.submodels.maturity import SUBSCORES
+
+HEADLINE_FOUR = ("attitude", "fee_compliance", "employment", "maturity")  # issue 5, BRIEF §7
+WORKING_AGE = (16, 59)  # the employment metric's ages (metrics.py, BRIEF §3)
+COLOUR_MODES = ("attitude", "employment", "village")
+FIG_SIZE = (6.4, 3.6)  # inches: two charts side by side on a laptop screen
+DOT_SIZE = 5  # points², one resident (display choice)
+PLAY_INTERVAL_MS = 50  # pause between months while playing (display choice)
+
+
+def model_params(lang: str) -> dict:
+    """SolaraViz's ``model_params``: one entry per control, labelled in ``lang``."""
+    names = list(scenario_choices())
+    params = {"scenario_name": {"type": "Select", "label": text("scenario_name", lang),
+                                "value": scenario_label(names[0], lang),
+                                "values": [scenario_label(n, lang) for n in names]}}
+    for control in LEVER_CONTROLS:
+        params[control.name] = _input(control, lang)
+    params["switch"] = {"type": "Select", "label": text("switch", lang),
+                        "value": choice_label(AS_SCENARIO, lang),
+                        "values": [choice_label(c, lang) for c in SWITCH_CHOICES]}
+    params["switch_year"] = _input(SWITCH_YEAR, lang)
+    params["horizon_years"] = _input(HORIZON, lang)
+    for control in UNCERTAINTY_CONTROLS:
+        params[control.name] = _input(control, lang)
+    params["seed"] = {"type": "InputText", "label": text("seed", lang),
+                      "value": _default("seed")}
+    return params
+
+
+def _input(control: Control, lang: str) -> dict:
+    """A Select or slider for ``control``, starting at DashboardModel's default."""
+    default = _default(control.name)
+    label = text(control.name, lang)
+    if control.kind == "choice":
+        return {"type": "Select", "label": label, "value": choice_label(default, lang),
+                "values": [choice_label(c, lang) for c in control.choices]}
+    kind = "SliderInt" if control.kind == "int" else "SliderFloat"
+    return {"type": kind, "label": label, "value": default, "min": control.low,
+            "max": control.high, "step": control.step}
+
+
+def _default(name: str):
+    """DashboardModel's default for argument ``name``."""
+    return inspect.signature(DashboardModel.__init__).parameters[name].default
+
+
+# ---- components ---------------------------------------------------------------------------
+@solara.component
+def Status(model: DashboardModel, lang: str):
+    """Where the run is, the four headline values, and any validation message."""
+    update_counter.get()
+    if model.invalid:
+        solara.Error(text("invalid", lang, message=model.invalid))
+    row = model.rows[-1]
+    values = text("list_separator", lang).join(
+        f"{metric_label(m, lang)} {_value(row[m])}" for m in HEADLINE_FOUR)
+    solara.Text(text("status", lang, month=model.steps, months=model.params.months,
+                       year=row["year"], scenario=scenario_label(model.params.name, lang),
+                       values=values))
+
+
+def _value(x: float) -> str:
+    """A metric as shown: three decimals, a dash where there is no value yet (month 0)."""
+    return "–" if x != x else f"{x:.3f}"
+
+
+@solara.component
+def HeadlineChart(model: DashboardModel, lang: str):
+    """The four headline metrics, month by month."""
+    update_counter.get()
+    with use_font(lang):
+        fig = Figure(figsize=FIG_SIZE)
+        ax = fig.subplots()
+        years = np.array([r["month"] for r in model.rows]) / 12
+        for i, metric in enumerate(HEADLINE_FOUR):
+            ax.plot(years, [r[metric] for r in model.rows], color=f"C{i}",
+                    label=metric_label(metric, lang))
+        _axes(ax, text("headline", lang), lang, model.params.horizon_years)
+    solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.steps, lang])
+
+
+@solara.component
+def MaturityChart(model: DashboardModel, lang: str):
+    """Organisational maturity and its five sub-scores."""
+    update_counter.get()
+    with use_font(lang):
+        fig = Figure(figsize=FIG_SIZE)
+        ax = fig.subplots()
+        years = np.array([r["month"] for r in model.rows]) / 12
+        ax.plot(years, [r["maturity"] for r in model.rows], color="black", lw=2.2,
+                label=metric_label("maturity", lang))
+        for i, sub in enumerate(SUBSCORES):
+            col = f"maturity_{sub}"
+            ax.plot(years, [r[col] for r in model.rows], color=f"C{i}", lw=1.2,
+                    label=metric_label(col, lang))
+        _axes(ax, text("maturity", lang), lang, model.params.horizon_years)
+    solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.steps, lang])
+
+
+def _axes(ax, title: str, lang: str, horizon_years: int) -> None:
+    ax.set_title(title, fontsize=11)
+    ax.set_xlabel(text("year", lang))
+    ax.set_ylabel(text("share", lang))
+    ax.set_xlim(0, horizon_years)
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left", ncol=2)
+
+
+@solara.component
+def ResidentsView(model: DashboardModel, lang: str):
+    """Every resident as a dot inside its building, coloured by attitude, work or village."""
+    update_counter.get()
+    shown = {text(m, lang): m for m in COLOUR_MODES}
+    label, set_label = solara.use_state(text(COLOUR_MODES[0], lang))
+    solara.ToggleButtonsSingle(value=label, on_value=set_label, values=list(shown))
+    mode = shown.get(label, COLOUR_MODES[0])
+    with use_font(lang):
+        fig = residents_figure(model, mode, lang)
+    solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.steps, mode, lang])
+
+
+def residents_figure(model: DashboardModel, mode: str, lang: str) -> Figure:
+    """Buildings on a grid (in building order, which follows the villages' blocks)."""
+    p = model.people
+    cols = int(np.ceil(np.sqrt(model.n_buildings * 1.6)))
+    per_building = np.bincount(p.building, minlength=model.n_buildings).max()
+    side = int(np.ceil(np.sqrt(per_building)))
+    rank = _rank_within(p.building)
+    bx, by = p.building % cols, p.building // cols
+    x = bx + (rank % side + 0.5) / (side + 1) + 0.05
+    y = by + (rank // side + 0.5) / (side + 1) + 0.05
+    fig = Figure(figsize=(6.4, 4.4))
+    ax = fig.subplots()
+    colours, cmap, legend = _colours(model, mode, lang)
+    dots = ax.scatter(x, -y, c=colours, cmap=cmap, s=DOT_SIZE, vmin=0, vmax=1 if mode == "attitude"
+                      else len(legend) - 1, linewidths=0)
+    _outline_buildings(ax, model, cols)
+    if mode == "attitude":
+        fig.colorbar(dots, ax=ax, label=metric_label("attitude", lang), shrink=0.8)
+    else:
+        for i, name in enumerate(legend):
+            ax.scatter([], [], color=cmap(i), label=name, s=12)
+        ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    ax.set_title(text("residents", lang) + f" — {text(mode, lang)}", fontsize=10)
+    ax.set_axis_off()
+    return fig
+
+
+def _rank_within(groups: np.ndarray) -> np.ndarray:
+    """Each element's position among the elements of its group (0, 1, 2… in index order)."""
+    order = np.argsort(groups, kind="stable")
+    sorted_groups = groups[order]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    counts = np.diff(np.r_[starts, len(groups)])
+    rank = np.empty(len(groups), int)
+    rank[order] = np.arange(len(groups)) - np.repeat(starts, counts)
+    return rank
+
+
+def _colours(model: DashboardModel, mode: str, lang: str):
+    p = model.people
+    if mode == "attitude":
+        return p.attitude, "viridis", []
+    if mode == "village":
+        names = [village_label(v, lang) for v in model.village_names]
+        return p.village, ListedColormap([f"C{i}" for i in range(len(names))]), names
+    working = (p.age >= WORKING_AGE[0]) & (p.age <= WORKING_AGE[1])
+    state = np.where(~working, 2, np.where(p.employed, 0, 1))
+    names = [text(k, lang) for k in ("employed", "not_employed", "not_working_age")]
+    return state, ListedColormap(["tab:green", "tab:red", "lightgrey"]), names
+
+
+def _outline_buildings(ax, model: DashboardModel, cols: int) -> None:
+    p = model.people
+    for b in range(model.n_buildings):
+        villages = p.village[p.building == b]
+        main = int(np.bincount(villages).argmax()) if len(villages) else 0
+        ax.add_patch(Rectangle((b % cols + 0.02, -(b // cols) - 1.02), 0.96, 0.96, fill=False,
+                               edgecolor=f"C{main}", lw=1.2))
+    ax.set_xlim(-0.1, cols + 0.1)
+    ax.set_ylim(-(model.n_buildings // cols) - 1.2, 0.2)
+
+
+@solara.component
+def OrganisationsView(model: DashboardModel, lang: str):
+    """Each organisation as a bar from its founding to its dissolution (or now)."""
+    update_counter.get()
+    with use_font(lang):
+        fig = organisations_figure(model, lang)
+    solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.steps, lang])
+
+
+def organisations_figure(model: DashboardModel, lang: str) -> Figure:
+    """The organisation log as a timeline (month on x)."""
+    entries = sorted(model.org_log.values(), key=lambda e: (e["founded"], e["kind"]))
+    fig = Figure(figsize=(6.4, 0.8 + 0.22 * len(entries)))
+    ax = fig.subplots()
+    kinds = sorted({e["kind"] for e in entries})
+    for row, entry in enumerate(entries):
+        end = entry["dissolved"] if entry["dissolved"] is not None else max(model.steps, 1)
+        ax.barh(row, end - entry["founded"], left=entry["founded"], height=0.7,
+                color=f"C{kinds.index(entry['kind'])}",
+                alpha=0.45 if entry["dissolved"] is not None else 0.9)
+    ax.set_yticks(range(len(entries)), [organisation_label(e, lang) for e in entries],
+                  fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(0, model.params.months)
+    ax.set_xlabel(text("month", lang))
+    ax.set_title(text("organisations", lang), fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+# ---- the page -----------------------------------------------------------------------------
+@solara.component
+def Panels(model: solara.Reactive, lang: str):
+    """The main area: status, charts, residents and organisations of the current model.
+
+    Laid out here rather than in SolaraViz's draggable grid, whose JavaScript (vue-grid-layout
+    2.3.13-alpha.2) fails under the Vue 3 front end of Solara 1.64 with ipyvue 3
+    ("GlobalVue.use is not a function"), leaving the grid empty.
+    """
+    update_counter.get()
+    current = model.value
+    Status(current, lang)
+    with solara.Columns([1, 1]):
+        HeadlineChart(current, lang)
+        MaturityChart(current, lang)
+    with solara.Columns([1, 1]):
+        ResidentsView(current, lang)
+        OrganisationsView(current, lang)
+
+
+@solara.component
+def Dashboard(lang: str = "en"):
+    """The whole dashboard in ``lang`` ("en" or "zh")."""
+    first = solara.use_memo(DashboardModel, dependencies=[])
+    model = solara.use_reactive(first)
+    SolaraViz(model, components=[], model_params=model_params(lang), name=text("title", lang),
+              play_interval=PLAY_INTERVAL_MS)
+    Panels(model, lang)
+
+
+def dashboard(lang: str = "en"):
+    """The dashboard as a notebook cell's last line: ``dashboard(lang="zh")``."""
+    return Dashboard(lang=lang)
+
+
+@solara.component
+def Page():
+    """What ``solara run resettle.app`` serves (language from $RESETTLE_LANG)."""
+    Dashboard(lang=default_lang())
