@@ -43,6 +43,8 @@ def test_compare_notebook_runs_and_reports(monkeypatch: pytest.MonkeyPatch) -> N
     assert len(images) == 2
     assert "diff vs scheme1" in text and "Wilcoxon p" in text
     assert "replications per scenario" in text  # the precision statement
+    widget = nb.cells[-1]["outputs"][0]["data"]
+    assert "application/vnd.jupyter.widget-view+json" in widget  # the live dashboard
 
 
 def test_notebooks_are_stored_without_outputs() -> None:

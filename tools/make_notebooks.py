@@ -100,6 +100,14 @@ writes a full report with every assumption used:
 resettle compare scenarios/scheme1.toml scenarios/scheme2.toml scenarios/phased.toml
 resettle switch-year scenarios/phased.toml
 ```"""),
+    new_markdown_cell("""## 8. Explore it live
+
+The dashboard below runs one replication month by month: pick a scheme and levers in the sidebar,
+press Reset to apply them, then Step or ▶. `dashboard(lang="zh")` shows it in Chinese;
+`resettle dashboard` serves the same page in a browser tab."""),
+    new_code_cell("""from resettle.app import dashboard
+
+dashboard(lang="en")"""),
 ]
 
 

@@ -91,7 +91,7 @@ def Status(model: DashboardModel, lang: str):
     row = model.rows[-1]
     values = text("list_separator", lang).join(
         f"{metric_label(m, lang)} {_value(row[m])}" for m in HEADLINE_FOUR)
-    solara.Text(text("status", lang, month=model.steps, months=model.params.months,
+    solara.Text(text("status", lang, month=row["month"], months=model.params.months,
                        year=row["year"], scenario=scenario_label(model.params.name, lang),
                        values=values))
 
@@ -235,7 +235,8 @@ def organisations_figure(model: DashboardModel, lang: str) -> Figure:
     ax = fig.subplots()
     kinds = sorted({e["kind"] for e in entries})
     for row, entry in enumerate(entries):
-        end = entry["dissolved"] if entry["dissolved"] is not None else max(model.steps, 1)
+        now = model.rows[-1]["month"]
+        end = entry["dissolved"] if entry["dissolved"] is not None else max(now, 1)
         ax.barh(row, end - entry["founded"], left=entry["founded"], height=0.7,
                 color=f"C{kinds.index(entry['kind'])}",
                 alpha=0.45 if entry["dissolved"] is not None else 0.9)

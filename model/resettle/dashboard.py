@@ -165,7 +165,8 @@ class DashboardModel(CommunityModel):
             self.running = False
 
     def step(self) -> None:
-        """One month, unless the controls were invalid (then nothing happens)."""
+        """One month, unless the controls were invalid (then nothing is simulated; Mesa still
+        counts the call in ``steps``, so the page shows the month of the last row)."""
         if self.invalid or not self.running:
             self.running = False
             return
@@ -181,7 +182,7 @@ class DashboardModel(CommunityModel):
 
     def _log_organisations(self) -> None:
         """Record founding and dissolution months (the model forgets dissolved branches)."""
-        month, present = self.steps, set()
+        month, present = self.rows[-1]["month"], set()
         for agent in self.organisations():
             present.add(agent.unique_id)
             entry = self.org_log.setdefault(agent.unique_id, {

@@ -1,0 +1,146 @@
+"""The dashboard without a browser: its model, its controls, its words, its command line.
+
+The browser test (test_dashboard_browser.py) drives the page itself; these check the parts
+that can be checked faster in Python, including a render of the Solara component tree.
+"""
+
+from __future__ import annotations
+
+import ipywidgets
+import pytest
+import solara
+
+from cli_helpers import call, one_error_line
+from resettle.app import Dashboard, model_params
+from resettle.catalogue import catalogue
+from resettle.dashboard import (
+    AS_SCENARIO,
+    HORIZON,
+    LEVER_CONTROLS,
+    SCENARIO_FILES_ENV,
+    SWITCH_YEAR,
+    UNCERTAINTY_CONTROLS,
+    DashboardModel,
+    scenario_choices,
+)
+from resettle.dashboard_text import CHOICES, TEXT, choice_label, organisation_label
+from resettle.labels import LANGS, scenario_label
+from resettle.scenario import MAX_HORIZON_YEARS, load_scenario
+
+
+def test_every_control_stays_inside_the_declared_range():
+    cat = catalogue().set_index("name")
+    for control in (*LEVER_CONTROLS, *UNCERTAINTY_CONTROLS):
+        row = cat.loc[control.name]
+        if control.kind == "choice":
+            assert set(control.choices) - {AS_SCENARIO} == set(row["choices"])
+        else:
+            assert row["low"] <= control.low < control.high <= row["high"], control.name
+    assert 1 <= HORIZON.low < HORIZON.high <= MAX_HORIZON_YEARS
+    assert SWITCH_YEAR.high > HORIZON.low  # so that a rejected combination can be chosen
+
+
+def test_both_languages_have_the_same_words():
+    assert TEXT["en"].keys() == TEXT["zh"].keys()
+    assert CHOICES["en"].keys() == CHOICES["zh"].keys()
+    assert len(set(CHOICES["zh"].values())) == len(CHOICES["zh"])  # labels map back uniquely
+
+
+def test_defaults_are_the_scenario_file():
+    model = DashboardModel()
+    assert model.invalid is None
+    assert model.params == load_scenario(scenario_choices()["scheme1"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_shown_labels_reach_the_model(lang):
+    model = DashboardModel(scenario_name=scenario_label("scheme1", lang),
+                           property_fee_payer=choice_label("households", lang),
+                           branch_basis=choice_label("building", lang),
+                           property_company=choice_label("outsourced", lang),
+                           training_capacity=55, confidence_bound=0.3, horizon_years=8,
+                           seed="7")
+    assert model.invalid is None
+    lv = model.levers
+    assert (lv.property_fee_payer, lv.branch_basis, lv.property_company,
+            lv.training_capacity) == ("households", "building", "outsourced", 55)
+    assert model.params.uncertainties.confidence_bound == 0.3
+    assert (model.params.horizon_years, model.seed) == (8, 7)
+
+
+def test_switch_controls():
+    phased = DashboardModel(scenario_name="phased")
+    assert phased.params.switch_year == load_scenario(scenario_choices()["phased"]).switch_year
+    assert DashboardModel(scenario_name="phased", switch="none").params.switch_year is None
+    to2 = DashboardModel(scenario_name="scheme1", switch="scheme2", switch_year=3)
+    assert to2.params.switch_year == 3
+    assert to2.params.switch_levers == load_scenario(scenario_choices()["scheme2"]).levers
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"switch": "scheme2", "switch_year": 30}, "[switch] year: 30 is beyond the horizon"),
+    ({"seed": "forty"}, "seed: 'forty' is not a whole number"),
+    ({"seed": "-1"}, "seed: -1 is negative"),
+    ({"scenario_name": "scheme9"}, "scenario: 'scheme9' is not one of"),
+])
+def test_rejected_settings_stop_the_model_with_the_message(kwargs, message):
+    model = DashboardModel(**kwargs)
+    assert model.invalid is not None and message in model.invalid
+    assert model.running is False
+    rows = len(model.rows)
+    model.step()
+    assert len(model.rows) == rows  # stepping a rejected model simulates nothing
+
+
+def test_organisation_log_keeps_dissolved_branches():
+    model = DashboardModel(scenario_name="phased")
+    switch_month = 12 * model.params.switch_year + 1
+    for _ in range(switch_month + 1):
+        model.step()
+    village = [e for e in model.org_log.values() if e["name"].endswith("village branch")]
+    building = [e for e in model.org_log.values() if e["name"].startswith("building area")]
+    assert len(village) == len(model.village_names)
+    assert {e["dissolved"] for e in village} == {switch_month}
+    assert len(building) == model.levers.building_areas
+    assert {e["founded"] for e in building} == {switch_month}
+    assert all("党支部" in organisation_label(e, "zh") for e in village + building)
+
+
+def test_organisations_are_named_in_chinese():
+    model = DashboardModel()
+    for _ in range(13):
+        model.step()
+    names = [organisation_label(e, "zh") for e in model.org_log.values()]
+    assert "社区党总支" in names and "社区居委会" in names
+    assert all(not any(c.isascii() and c.isalpha() for c in n) for n in names), names
+
+
+def test_extra_scenario_files_are_offered(tmp_path, monkeypatch):
+    extra = tmp_path / "mine.toml"
+    extra.write_text('[scenario]\nname = "mine"\nextends = "'
+                     + str(scenario_choices()["scheme2"]) + '"\n')
+    monkeypatch.setenv(SCENARIO_FILES_ENV, str(extra))
+    assert "mine" in scenario_choices()
+    assert DashboardModel(scenario_name="mine").params.name == "mine"
+    assert "mine" in model_params("en")["scenario_name"]["values"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_page_renders_with_charts(lang):
+    _box, rc = solara.render(Dashboard(lang=lang), handle_error=False)
+    images = rc.find(ipywidgets.Image).widgets
+    assert len(images) == 4
+    assert all(bytes(img.value).startswith(b"\x89PNG") for img in images)
+    labels = model_params(lang)
+    assert labels["scenario_name"]["value"] == scenario_label("scheme1", lang)
+    rc.close()
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["dashboard", "--lang", "fr"], "argument --lang: invalid choice: 'fr'"),
+    (["dashboard", "--port", "99999"], "'99999' is not a port number in [0, 65535]"),
+    (["dashboard", "missing.toml"], "missing.toml: file not found"),
+])
+def test_dashboard_command_refuses_bad_input_in_one_line(argv, expected, capsys):
+    assert call(argv) == 2
+    assert expected in one_error_line(capsys)
