@@ -6,6 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from matplotlib import font_manager
+
+from resettle import fonts
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -34,3 +37,16 @@ def make_scenario(tmp_path: Path, scenarios_dir: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture
+def no_cjk_font(monkeypatch: pytest.MonkeyPatch):
+    """A machine with no Chinese font: matplotlib knows none and none can be found."""
+    cjk = set(fonts.CJK_FAMILIES)
+    monkeypatch.setattr(font_manager.fontManager, "ttflist",
+                        [e for e in font_manager.fontManager.ttflist
+                         if e.name not in cjk and "CJK" not in e.name])
+    monkeypatch.setattr(fonts, "candidate_files", lambda: [])
+    fonts.cjk_family.cache_clear()
+    yield
+    fonts.cjk_family.cache_clear()

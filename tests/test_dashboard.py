@@ -144,3 +144,8 @@ def test_the_page_renders_with_charts(lang):
 def test_dashboard_command_refuses_bad_input_in_one_line(argv, expected, capsys):
     assert call(argv) == 2
     assert expected in one_error_line(capsys)
+
+
+def test_chinese_dashboard_without_a_chinese_font_is_one_clear_error(no_cjk_font, capsys):
+    assert call(["dashboard", "--lang", "zh"]) == 2
+    assert "fonts-noto-cjk" in one_error_line(capsys)

@@ -161,19 +161,6 @@ def test_every_chinese_figure_has_its_glyphs(tmp_path: Path) -> None:
     assert all(p.read_bytes()[:8] == PNG_MAGIC for p in paths)
 
 
-@pytest.fixture
-def no_cjk_font(monkeypatch: pytest.MonkeyPatch):
-    """A machine with no Chinese font: matplotlib knows none and none can be found."""
-    cjk = set(fonts.CJK_FAMILIES)
-    monkeypatch.setattr(font_manager.fontManager, "ttflist",
-                        [e for e in font_manager.fontManager.ttflist
-                         if e.name not in cjk and "CJK" not in e.name])
-    monkeypatch.setattr(fonts, "candidate_files", lambda: [])
-    fonts.cjk_family.cache_clear()
-    yield
-    fonts.cjk_family.cache_clear()
-
-
 def test_missing_font_is_one_clear_error(no_cjk_font, scenarios_dir: Path, tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     """No Chinese font: --lang zh stops before running anything, saying what to install."""

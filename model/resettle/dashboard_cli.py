@@ -46,10 +46,12 @@ def server_command(host: str, port: int) -> list[str]:
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """``resettle dashboard``: check the scenario files, then run the server until stopped."""
     from resettle.dashboard import LANG_ENV, SCENARIO_FILES_ENV
+    from resettle.fonts import check_fonts
     from resettle.scenario import load_scenario
 
     for path in args.scenarios:
         load_scenario(path)  # a bad file stops here with one line (ScenarioError)
+    check_fonts([args.lang])  # no Chinese font: one line saying what to install (FontError)
     env = dict(os.environ, **{LANG_ENV: args.lang, SCENARIO_FILES_ENV: os.pathsep.join(
         str(p.resolve()) for p in args.scenarios)})
     print(f"resettle: dashboard at http://{args.host}:{args.port}/ (Ctrl-C stops it)",
