@@ -105,32 +105,31 @@ def _value(x: float) -> str:
 def HeadlineChart(model: DashboardModel, lang: str):
     """The four headline metrics, month by month."""
     update_counter.get()
-    with use_font(lang):
-        fig = Figure(figsize=FIG_SIZE)
-        ax = fig.subplots()
-        years = np.array([r["month"] for r in model.rows]) / 12
-        for i, metric in enumerate(HEADLINE_FOUR):
-            ax.plot(years, [r[metric] for r in model.rows], color=f"C{i}",
-                    label=metric_label(metric, lang))
-        _axes(ax, text("headline", lang), lang, model.params.horizon_years)
-    solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.steps, lang])
+    lines = [(m, {"color": f"C{i}"}) for i, m in enumerate(HEADLINE_FOUR)]
+    _LinesChart(model, lang, lines, text("headline", lang))
 
 
 @solara.component
 def MaturityChart(model: DashboardModel, lang: str):
     """Organisational maturity and its five sub-scores."""
     update_counter.get()
+    lines = [("maturity", {"color": "black", "lw": 2.2})]
+    lines += [(f"maturity_{sub}", {"color": f"C{i}", "lw": 1.2})
+              for i, sub in enumerate(SUBSCORES)]
+    _LinesChart(model, lang, lines, text("maturity", lang))
+
+
+@solara.component
+def _LinesChart(model: DashboardModel, lang: str, lines: list[tuple[str, dict]], title: str):
+    """Monthly columns of the model's table as lines over the years (0..1 scale)."""
     with use_font(lang):
         fig = Figure(figsize=FIG_SIZE)
         ax = fig.subplots()
         years = np.array([r["month"] for r in model.rows]) / 12
-        ax.plot(years, [r["maturity"] for r in model.rows], color="black", lw=2.2,
-                label=metric_label("maturity", lang))
-        for i, sub in enumerate(SUBSCORES):
-            col = f"maturity_{sub}"
-            ax.plot(years, [r[col] for r in model.rows], color=f"C{i}", lw=1.2,
-                    label=metric_label(col, lang))
-        _axes(ax, text("maturity", lang), lang, model.params.horizon_years)
+        for column, style in lines:
+            ax.plot(years, [r[column] for r in model.rows], label=metric_label(column, lang),
+                    **style)
+        _axes(ax, title, lang, model.params.horizon_years)
     solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.steps, lang])
 
 

@@ -122,22 +122,23 @@ def choice_label(code: str, lang: str) -> str:
     return CHOICES[check_lang(lang)].get(code, code)
 
 
-def choice_code(shown: str) -> str:
-    """The choice behind a shown label in either language (a code is returned as it is)."""
-    for table in CHOICES.values():
+def _code_of(shown: str, tables: dict[str, dict[str, str]]) -> str:
+    """The key whose label, in any language's table, is ``shown`` (else ``shown`` itself)."""
+    for table in tables.values():
         for code, label in table.items():
             if shown == label:
                 return code
     return shown
 
 
+def choice_code(shown: str) -> str:
+    """The choice behind a shown label in either language (a code is returned as it is)."""
+    return _code_of(shown, CHOICES)
+
+
 def scenario_code(shown: str) -> str:
     """The scenario name behind a shown label in either language (a name as it is)."""
-    for table in SCENARIO_NAMES.values():
-        for name, label in table.items():
-            if shown == label:
-                return name
-    return shown
+    return _code_of(shown, SCENARIO_NAMES)
 
 
 def village_label(name: str, lang: str) -> str:
