@@ -101,35 +101,45 @@ def _value(x: float) -> str:
     return "–" if x != x else f"{x:.3f}"
 
 
+def headline_lines() -> list[tuple[str, dict]]:
+    """(column, line style) of the headline chart."""
+    return [(m, {"color": f"C{i}"}) for i, m in enumerate(HEADLINE_FOUR)]
+
+
+def maturity_lines() -> list[tuple[str, dict]]:
+    """(column, line style) of the maturity chart: the score bold, its sub-scores thin."""
+    return [("maturity", {"color": "black", "lw": 2.2})] + [
+        (f"maturity_{sub}", {"color": f"C{i}", "lw": 1.2}) for i, sub in enumerate(SUBSCORES)]
+
+
+def lines_figure(model: DashboardModel, lang: str, lines: list[tuple[str, dict]],
+                 title: str) -> Figure:
+    """Monthly columns of the model's table as lines over the years (0..1 scale)."""
+    fig = Figure(figsize=FIG_SIZE)
+    ax = fig.subplots()
+    years = np.array([r["month"] for r in model.rows]) / 12
+    for column, style in lines:
+        ax.plot(years, [r[column] for r in model.rows], label=metric_label(column, lang),
+                **style)
+    _axes(ax, title, lang, model.params.horizon_years)
+    return fig
+
+
 @solara.component
 def HeadlineChart(model: DashboardModel, lang: str):
     """The four headline metrics, month by month."""
     update_counter.get()
-    lines = [(m, {"color": f"C{i}"}) for i, m in enumerate(HEADLINE_FOUR)]
-    _LinesChart(model, lang, lines, text("headline", lang))
+    with use_font(lang):
+        fig = lines_figure(model, lang, headline_lines(), text("headline", lang))
+    solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.steps, lang])
 
 
 @solara.component
 def MaturityChart(model: DashboardModel, lang: str):
     """Organisational maturity and its five sub-scores."""
     update_counter.get()
-    lines = [("maturity", {"color": "black", "lw": 2.2})]
-    lines += [(f"maturity_{sub}", {"color": f"C{i}", "lw": 1.2})
-              for i, sub in enumerate(SUBSCORES)]
-    _LinesChart(model, lang, lines, text("maturity", lang))
-
-
-@solara.component
-def _LinesChart(model: DashboardModel, lang: str, lines: list[tuple[str, dict]], title: str):
-    """Monthly columns of the model's table as lines over the years (0..1 scale)."""
     with use_font(lang):
-        fig = Figure(figsize=FIG_SIZE)
-        ax = fig.subplots()
-        years = np.array([r["month"] for r in model.rows]) / 12
-        for column, style in lines:
-            ax.plot(years, [r[column] for r in model.rows], label=metric_label(column, lang),
-                    **style)
-        _axes(ax, title, lang, model.params.horizon_years)
+        fig = lines_figure(model, lang, maturity_lines(), text("maturity", lang))
     solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.steps, lang])
 
 
