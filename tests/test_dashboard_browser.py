@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -65,13 +66,13 @@ def served(request, tmp_path_factory):
         server = subprocess.Popen(
             [sys.executable, "-m", "resettle.cli", "dashboard", "--lang", lang,
              "--host", "127.0.0.1", "--port", str(port)],
-            stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+            stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_for_http(url, server, log)
         yield url, lang, log
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)  # the server and anything it started
         server.wait(timeout=30)
 
 

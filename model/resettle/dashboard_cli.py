@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -55,12 +54,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     env = dict(os.environ, **{LANG_ENV: args.lang, SCENARIO_FILES_ENV: os.pathsep.join(
         str(p.resolve()) for p in args.scenarios)})
     print(f"resettle: dashboard at http://{args.host}:{args.port}/ (Ctrl-C stops it)",
-          file=sys.stderr)
-    try:
-        return subprocess.run(server_command(args.host, args.port), env=env,
-                              check=False).returncode
-    except KeyboardInterrupt:
-        return 0
+          file=sys.stderr, flush=True)
+    command = server_command(args.host, args.port)
+    os.execve(command[0], command, env)  # the server replaces this process: signals reach it
 
 
 __all__ = ["add_dashboard", "cmd_dashboard"]
