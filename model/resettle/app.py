@@ -13,7 +13,7 @@ import inspect
 
 import numpy as np
 import solara
-from matplotlib.colors import ListedColormap
+from matplotlib.colors import ListedColormap, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from mesa.visualization import SolaraViz
@@ -238,24 +238,27 @@ def OrganisationsView(model: DashboardModel, lang: str):
 
 
 def organisations_figure(model: DashboardModel, lang: str) -> Figure:
-    """The organisation log as a timeline (month on x)."""
+    """The organisation log as a timeline (month on x); dissolved ones are paler."""
     entries = sorted(model.org_log.values(), key=lambda e: (e["founded"], e["kind"]))
-    fig = Figure(figsize=(6.4, 0.8 + 0.22 * len(entries)))
+    fig = Figure(figsize=(6.4, 0.8 + 0.22 * len(entries)), layout="constrained")
     ax = fig.subplots()
     kinds = sorted({e["kind"] for e in entries})
-    for row, entry in enumerate(entries):
-        now = model.rows[-1]["month"]
-        end = entry["dissolved"] if entry["dissolved"] is not None else max(now, 1)
-        ax.barh(row, end - entry["founded"], left=entry["founded"], height=0.7,
-                color=f"C{kinds.index(entry['kind'])}",
-                alpha=0.45 if entry["dissolved"] is not None else 0.9)
+    now = max(model.rows[-1]["month"], 1)
+    start = np.array([e["founded"] for e in entries])
+    end = np.array([now if e["dissolved"] is None else e["dissolved"] for e in entries])
+    colours = [to_rgba(f"C{kinds.index(e['kind'])}", 0.9 if e["dissolved"] is None else 0.45)
+               for e in entries]
+    ax.barh(np.arange(len(entries)), end - start, left=start, height=0.7, color=colours)
+    if model.params.switch_year is not None:
+        ax.axvline(12 * model.params.switch_year, color="grey", ls="--", lw=1,
+                   label=text("switch", lang))
+        ax.legend(fontsize=7, loc="lower right")
     ax.set_yticks(range(len(entries)), [organisation_label(e, lang) for e in entries],
                   fontsize=7)
     ax.invert_yaxis()
     ax.set_xlim(0, model.params.months)
     ax.set_xlabel(text("month", lang))
     ax.set_title(text("organisations", lang), fontsize=10)
-    fig.tight_layout()
     return fig
 
 
