@@ -11,7 +11,7 @@ import pytest
 import solara
 
 from cli_helpers import call, one_error_line
-from resettle.app import Dashboard, model_params
+from resettle.app import Dashboard, model_params, settings_in_force
 from resettle.catalogue import catalogue
 from resettle.dashboard import (
     AS_SCENARIO,
@@ -66,6 +66,10 @@ def test_shown_labels_reach_the_model(lang):
             lv.training_capacity) == ("households", "building", "outsourced", 55)
     assert model.params.uncertainties.confidence_bound == 0.3
     assert (model.params.horizon_years, model.seed) == (8, 7)
+    shown = settings_in_force(model, lang)
+    for value in (choice_label("households", lang), choice_label("outsourced", lang), "55",
+                  "0.3", "8", "7"):
+        assert value in shown
 
 
 def test_switch_controls():

@@ -94,6 +94,21 @@ def Status(model: DashboardModel, lang: str):
     solara.Text(text("status", lang, month=row["month"], months=model.params.months,
                        year=row["year"], scenario=scenario_label(model.params.name, lang),
                        values=values))
+    solara.Text(text("in_force", lang, settings=settings_in_force(model, lang)))
+
+
+def settings_in_force(model: DashboardModel, lang: str) -> str:
+    """The values the running model uses for every control (sliders do not show theirs)."""
+    p = model.params
+    values = {c.name: choice_label(getattr(p.levers, c.name), lang) if c.kind == "choice"
+              else getattr(p.levers, c.name) for c in LEVER_CONTROLS}
+    values["switch_year"] = "–" if p.switch_year is None else p.switch_year
+    values["horizon_years"] = p.horizon_years
+    values |= {c.name: f"{getattr(p.uncertainties, c.name):g}" for c in UNCERTAINTY_CONTROLS}
+    values["seed"] = model.seed
+    return text("list_separator", lang).join(
+        text("key_value", lang, name=text(name, lang), value=value)
+        for name, value in values.items())
 
 
 def _value(x: float) -> str:

@@ -43,6 +43,8 @@ TEXT = {
         "not_working_age": "under 16 or over 59",
         "month": "month",
         "list_separator": ", ",
+        "key_value": "{name}: {value}",
+        "in_force": "In force (applied at the last Reset) — {settings}.",
     },
     "zh": {
         "title": "resettle：整体安置型社区模拟",
@@ -76,6 +78,8 @@ TEXT = {
         "not_working_age": "16岁以下或59岁以上",
         "month": "月",
         "list_separator": "，",
+        "key_value": "{name}：{value}",
+        "in_force": "当前生效的设置（上次重置时应用）— {settings}。",
     },
 }
 
