@@ -11,6 +11,7 @@ import pytest
 import solara
 
 from cli_helpers import call, one_error_line
+from resettle import dashboard
 from resettle.app import Dashboard, model_params, settings_in_force
 from resettle.catalogue import catalogue
 from resettle.dashboard import (
@@ -23,9 +24,11 @@ from resettle.dashboard import (
     DashboardModel,
     scenario_choices,
 )
-from resettle.dashboard_text import CHOICES, TEXT, choice_label, organisation_label
+from resettle.dashboard_text import CHOICES, TEXT, choice_label, organisation_label, text
 from resettle.labels import LANGS, scenario_label
-from resettle.scenario import MAX_HORIZON_YEARS, load_scenario
+from resettle.scenario import MAX_HORIZON_YEARS
+
+SCHEME2 = dashboard.scenarios_dir().resolve() / "scheme2.toml"
 
 
 def test_every_control_stays_inside_the_declared_range():
@@ -49,7 +52,7 @@ def test_both_languages_have_the_same_words():
 def test_defaults_are_the_scenario_file():
     model = DashboardModel()
     assert model.invalid is None
-    assert model.params == load_scenario(scenario_choices()["scheme1"])
+    assert model.params == scenario_choices()["scheme1"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -66,19 +69,54 @@ def test_shown_labels_reach_the_model(lang):
             lv.training_capacity) == ("households", "building", "outsourced", 55)
     assert model.params.uncertainties.confidence_bound == 0.3
     assert (model.params.horizon_years, model.seed) == (8, 7)
-    shown = settings_in_force(model, lang)
-    for value in (choice_label("households", lang), choice_label("outsourced", lang), "55",
-                  "0.3", "8", "7"):
-        assert value in shown
+    shown = settings_in_force(model, lang).split(text("list_separator", lang))
+    for name, value in [("property_fee_payer", choice_label("households", lang)),
+                        ("property_company", choice_label("outsourced", lang)),
+                        ("training_capacity", 55), ("confidence_bound", 0.3),
+                        ("horizon_years", 8), ("seed", 7)]:
+        assert text("key_value", lang, name=text(name, lang), value=value) in shown
 
 
 def test_switch_controls():
     phased = DashboardModel(scenario_name="phased")
-    assert phased.params.switch_year == load_scenario(scenario_choices()["phased"]).switch_year
+    assert phased.params.switch_year == scenario_choices()["phased"].switch_year
     assert DashboardModel(scenario_name="phased", switch="none").params.switch_year is None
     to2 = DashboardModel(scenario_name="scheme1", switch="scheme2", switch_year=3)
     assert to2.params.switch_year == 3
-    assert to2.params.switch_levers == load_scenario(scenario_choices()["scheme2"]).levers
+    assert to2.params.switch_levers == scenario_choices()["scheme2"].levers
+
+
+def test_after_the_switch_scheme2_levers_run_with_the_training_capacity_chosen():
+    model = DashboardModel(scenario_name="scheme1", switch="scheme2", switch_year=1,
+                           property_fee_payer="collective", training_capacity=100)
+    assert not model.switched and model.levers.property_fee_payer == "collective"
+    for _ in range(13):
+        model.step()
+    assert model.switched
+    assert model.levers.property_fee_payer == "households"  # Scheme 2's, from its file
+    assert model.levers.training_capacity == 100  # common to both schemes: kept
+    shown = settings_in_force(model, "en")
+    assert shown.startswith("After the switch")
+    assert "Who pays the property fee: owners pay (Scheme 2)" in shown
+
+
+def test_the_scenario_files_numbers_run_when_the_sliders_are_off(tmp_path, monkeypatch):
+    mine = tmp_path / "mine.toml"
+    mine.write_text(f'[scenario]\nname = "mine"\nextends = "{SCHEME2}"\nhorizon_years = 9\n'
+                    "[levers]\ntraining_capacity = 80\n[uncertainties]\nconfidence_bound = 0.3\n")
+    monkeypatch.setenv(SCENARIO_FILES_ENV, str(mine))
+    off = DashboardModel(scenario_name="mine", use_sliders=False, training_capacity=5)
+    assert (off.levers.training_capacity, off.params.horizon_years) == (80, 9)
+    assert off.params.uncertainties.confidence_bound == 0.3
+    on = DashboardModel(scenario_name="mine", training_capacity=5)
+    assert (on.levers.training_capacity, on.params.horizon_years) == (5, 15)
+
+
+def test_missing_scenario_files_are_not_offered_as_schemes(tmp_path, monkeypatch):
+    monkeypatch.setattr(dashboard, "scenarios_dir", lambda: tmp_path)
+    assert list(scenario_choices()) == ["baseline"]  # the built-in defaults only
+    model = DashboardModel(scenario_name="baseline", switch="scheme2")
+    assert model.invalid is not None and "'scheme2' is not one of baseline" in model.invalid
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -101,13 +139,17 @@ def test_organisation_log_keeps_dissolved_branches():
     switch_month = 12 * model.params.switch_year + 1
     for _ in range(switch_month + 1):
         model.step()
-    village = [e for e in model.org_log.values() if e["name"].endswith("village branch")]
-    building = [e for e in model.org_log.values() if e["name"].startswith("building area")]
+    village = [e for e in model.org_log.values() if e["basis"] == "village"]
+    building = [e for e in model.org_log.values() if e["basis"] == "building"]
     assert len(village) == len(model.village_names)
     assert {e["dissolved"] for e in village} == {switch_month}
     assert len(building) == model.levers.building_areas
     assert {e["founded"] for e in building} == {switch_month}
     assert all("党支部" in organisation_label(e, "zh") for e in village + building)
+    company = [e for e in model.org_log.values() if e["kind"] == "PropertyCompany"]
+    assert [(e["founded"], e["dissolved"]) for e in company] == [(0, switch_month),
+                                                                 (switch_month, None)]
+    assert [organisation_label(e, "zh") for e in company] == ["社区物业公司", "独立注册的物业公司"]
 
 
 def test_organisations_are_named_in_chinese():
@@ -121,8 +163,7 @@ def test_organisations_are_named_in_chinese():
 
 def test_extra_scenario_files_are_offered(tmp_path, monkeypatch):
     extra = tmp_path / "mine.toml"
-    extra.write_text('[scenario]\nname = "mine"\nextends = "'
-                     + str(scenario_choices()["scheme2"]) + '"\n')
+    extra.write_text(f'[scenario]\nname = "mine"\nextends = "{SCHEME2}"\n')
     monkeypatch.setenv(SCENARIO_FILES_ENV, str(extra))
     assert "mine" in scenario_choices()
     assert DashboardModel(scenario_name="mine").params.name == "mine"
@@ -142,7 +183,8 @@ def test_the_page_renders_with_charts(lang):
 
 @pytest.mark.parametrize(("argv", "expected"), [
     (["dashboard", "--lang", "fr"], "argument --lang: invalid choice: 'fr'"),
-    (["dashboard", "--port", "99999"], "'99999' is not a port number in [0, 65535]"),
+    (["dashboard", "--port", "99999"], "'99999' is not a port number in [1, 65535]"),
+    (["dashboard", "--port", "0"], "'0' is not a port number in [1, 65535]"),
     (["dashboard", "missing.toml"], "missing.toml: file not found"),
 ])
 def test_dashboard_command_refuses_bad_input_in_one_line(argv, expected, capsys):

@@ -161,6 +161,27 @@ def test_every_chinese_figure_has_its_glyphs(tmp_path: Path) -> None:
     assert all(p.read_bytes()[:8] == PNG_MAGIC for p in paths)
 
 
+def test_every_chinese_dashboard_figure_has_its_glyphs(tmp_path: Path) -> None:
+    """The dashboard's four panels in Chinese (every colour mode, organisations after a
+    switch) draw every character."""
+    from resettle import app
+    from resettle.dashboard import DashboardModel
+
+    model = DashboardModel(scenario_name="phased")
+    for _ in range(12 * model.params.switch_year + 2):
+        model.step()
+    with warnings.catch_warnings(record=True) as caught, fonts.use_font("zh"):
+        warnings.simplefilter("always")
+        figs = [app.lines_figure(model, "zh", app.headline_lines(), "主要指标"),
+                app.lines_figure(model, "zh", app.maturity_lines(), "组织成熟度"),
+                app.organisations_figure(model, "zh"),
+                *(app.residents_figure(model, mode, "zh") for mode in app.COLOUR_MODES)]
+        for i, fig in enumerate(figs):
+            fig.savefig(tmp_path / f"{i}.png")
+    assert not glyph_warnings(caught), glyph_warnings(caught)[:3]
+    assert len(list(tmp_path.glob("*.png"))) == 6
+
+
 def test_missing_font_is_one_clear_error(no_cjk_font, scenarios_dir: Path, tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     """No Chinese font: --lang zh stops before running anything, saying what to install."""

@@ -6,11 +6,13 @@ use and caches in ``<venv>/share/solara/cdn/``. A machine that reaches only the 
 registries (CI, a cluster) cannot fetch them, so the page never loads. This script reads the
 versions the installed Solara asks for, and unpacks each package from the npm registry
 (``npm pack``) into that cache. Run it with the venv's Python; it is idempotent. Without npm it
-prints one line and exits 0: the dashboard then fetches the files itself when online.
+prints one line and exits 0 (the dashboard then fetches the files itself when online), except
+under CI (``CI`` set), where the browser test needs them: there it exits 1.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -58,8 +60,10 @@ def main() -> int:
     npm = shutil.which("npm")
     if npm is None:
         print("solara_assets: npm not found; the dashboard will fetch "
-              + ", ".join(missing) + " from the CDN when it has internet", file=sys.stderr)
-        return 0
+              + ", ".join(missing) + " from the CDN when it has internet"
+              + ("; CI needs them offline: install npm (Debian: apt-get install npm)"
+                 if os.environ.get("CI") else ""), file=sys.stderr)
+        return 1 if os.environ.get("CI") else 0
     for spec in missing:
         unpack(spec, cache, npm)
     print(f"solara_assets: {len(missing)} package(s) into {cache}")

@@ -21,8 +21,11 @@ from mesa.visualization.utils import update_counter
 
 from resettle.dashboard import (
     AS_SCENARIO,
+    COMMON_CONTROLS,
     HORIZON,
+    LANG_ENV,
     LEVER_CONTROLS,
+    SCHEME_CONTROLS,
     SWITCH_CHOICES,
     SWITCH_YEAR,
     UNCERTAINTY_CONTROLS,
@@ -32,8 +35,8 @@ from resettle.dashboard import (
     scenario_choices,
 )
 from resettle.dashboard_text import choice_label, organisation_label, text, village_label
-from resettle.fonts import use_font
-from resettle.labels import metric_label, scenario_label
+from resettle.fonts import check_fonts, use_font
+from resettle.labels import check_lang, metric_label, scenario_label
 from resettle.submodels.maturity import SUBSCORES
 
 HEADLINE_FOUR = ("attitude", "fee_compliance", "employment", "maturity")  # issue 5, BRIEF §7
@@ -50,14 +53,15 @@ def model_params(lang: str) -> dict:
     params = {"scenario_name": {"type": "Select", "label": text("scenario_name", lang),
                                 "value": scenario_label(names[0], lang),
                                 "values": [scenario_label(n, lang) for n in names]}}
-    for control in LEVER_CONTROLS:
+    for control in SCHEME_CONTROLS:
         params[control.name] = _input(control, lang)
     params["switch"] = {"type": "Select", "label": text("switch", lang),
                         "value": choice_label(AS_SCENARIO, lang),
                         "values": [choice_label(c, lang) for c in SWITCH_CHOICES]}
     params["switch_year"] = _input(SWITCH_YEAR, lang)
-    params["horizon_years"] = _input(HORIZON, lang)
-    for control in UNCERTAINTY_CONTROLS:
+    params["use_sliders"] = {"type": "Checkbox", "label": text("use_sliders", lang),
+                             "value": _default("use_sliders")}
+    for control in (*COMMON_CONTROLS, HORIZON, *UNCERTAINTY_CONTROLS):
         params[control.name] = _input(control, lang)
     params["seed"] = {"type": "InputText", "label": text("seed", lang),
                       "value": _default("seed")}
@@ -99,16 +103,17 @@ def Status(model: DashboardModel, lang: str):
 
 def settings_in_force(model: DashboardModel, lang: str) -> str:
     """The values the running model uses for every control (sliders do not show theirs)."""
-    p = model.params
-    values = {c.name: choice_label(getattr(p.levers, c.name), lang) if c.kind == "choice"
-              else getattr(p.levers, c.name) for c in LEVER_CONTROLS}
+    p, levers = model.params, model.levers  # the levers in force (Scheme 2's after a switch)
+    values = {c.name: choice_label(getattr(levers, c.name), lang) if c.kind == "choice"
+              else getattr(levers, c.name) for c in LEVER_CONTROLS}
     values["switch_year"] = "–" if p.switch_year is None else p.switch_year
     values["horizon_years"] = p.horizon_years
     values |= {c.name: f"{getattr(p.uncertainties, c.name):g}" for c in UNCERTAINTY_CONTROLS}
     values["seed"] = model.seed
-    return text("list_separator", lang).join(
+    settings = text("list_separator", lang).join(
         text("key_value", lang, name=text(name, lang), value=value)
         for name, value in values.items())
+    return text("after_switch", lang) + settings if model.switched else settings
 
 
 def _value(x: float) -> str:
@@ -130,12 +135,12 @@ def maturity_lines() -> list[tuple[str, dict]]:
 def lines_figure(model: DashboardModel, lang: str, lines: list[tuple[str, dict]],
                  title: str) -> Figure:
     """Monthly columns of the model's table as lines over the years (0..1 scale)."""
+    rows = list(model.rows)  # one snapshot: with Mesa's "Use Threads" a step may append a row
     fig = Figure(figsize=FIG_SIZE)
     ax = fig.subplots()
-    years = np.array([r["month"] for r in model.rows]) / 12
+    years = np.array([r["month"] for r in rows]) / 12
     for column, style in lines:
-        ax.plot(years, [r[column] for r in model.rows], label=metric_label(column, lang),
-                **style)
+        ax.plot(years, [r[column] for r in rows], label=metric_label(column, lang), **style)
     _axes(ax, title, lang, model.params.horizon_years)
     return fig
 
@@ -308,11 +313,21 @@ def Dashboard(lang: str = "en"):
 
 
 def dashboard(lang: str = "en"):
-    """The dashboard as a notebook cell's last line: ``dashboard(lang="zh")``."""
+    """The dashboard as a notebook cell's last line: ``dashboard(lang="zh")``. Raises
+    ValueError for an unknown language and FontError (saying what to install) for Chinese
+    without a Chinese font, before anything is drawn."""
+    check_fonts([check_lang(lang)])
     return Dashboard(lang=lang)
 
 
 @solara.component
 def Page():
-    """What ``solara run resettle.app`` serves (language from $RESETTLE_LANG)."""
-    Dashboard(lang=default_lang())
+    """What ``solara run resettle.app`` serves (language from $RESETTLE_LANG); a bad language
+    or a missing Chinese font is shown as a message instead of a traceback."""
+    try:
+        lang = default_lang()
+        check_fonts([lang])
+    except ValueError as err:  # FontError is a ValueError too
+        solara.Error(f"{LANG_ENV}: {err}")
+        return
+    Dashboard(lang=lang)

@@ -12,16 +12,18 @@ from resettle.labels import LANGS
 DEFAULT_HOST = "127.0.0.1"  # loopback: the dashboard is for the person at this machine
 DEFAULT_PORT = 8765  # Solara's own default port
 MAX_PORT = 65535
+# Solara's server reports usage to a third party by default; the dashboard sends nothing
+NO_TELEMETRY = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
 
 
 def port_number(text: str) -> int:
-    """argparse type: a TCP port, 0 (any free port) to 65535."""
+    """argparse type: a TCP port, 1 to 65535."""
     try:
         port = int(text)
     except ValueError:
         port = -1
-    if not 0 <= port <= MAX_PORT:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number in [0, {MAX_PORT}]")
+    if not 1 <= port <= MAX_PORT:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number in [1, {MAX_PORT}]")
     return port
 
 
@@ -52,7 +54,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         load_scenario(path)  # a bad file stops here with one line (ScenarioError)
     check_fonts([args.lang])  # no Chinese font: one line saying what to install (FontError)
     env = dict(os.environ, **{LANG_ENV: args.lang, SCENARIO_FILES_ENV: os.pathsep.join(
-        str(p.resolve()) for p in args.scenarios)})
+        str(p.resolve()) for p in args.scenarios)}, **NO_TELEMETRY)
     print(f"resettle: dashboard at http://{args.host}:{args.port}/ (Ctrl-C stops it)",
           file=sys.stderr, flush=True)
     command = server_command(args.host, args.port)

@@ -42,8 +42,10 @@ TEXT = {
         "not_employed": "not employed (16-59)",
         "not_working_age": "under 16 or over 59",
         "month": "month",
-        "list_separator": ", ",
+        "list_separator": "; ",
         "key_value": "{name}: {value}",
+        "use_sliders": "Use the sliders' numbers (off: the scenario file's)",
+        "after_switch": "After the switch, Scheme 2's levers: ",
         "in_force": "In force (applied at the last Reset) — {settings}.",
     },
     "zh": {
@@ -79,6 +81,8 @@ TEXT = {
         "month": "月",
         "list_separator": "，",
         "key_value": "{name}：{value}",
+        "use_sliders": "使用滑块的数值（关闭则用方案文件的数值）",
+        "after_switch": "已转换，按方案二的设置：",
         "in_force": "当前生效的设置（上次重置时应用）— {settings}。",
     },
 }
@@ -103,8 +107,11 @@ CHOICES = {
     },
 }
 
-VILLAGES_ZH = {"Liduan": "里段", "Waiduan": "外段", "Liu": "六村", "Linjia": "林家"}  # BRIEF §1
+# the villages as the source names them (§1: 里段村、外段村、六村和林家村)
+VILLAGES_ZH = {"Liduan": "里段村", "Waiduan": "外段村", "Liu": "六村", "Linjia": "林家村"}
 
+ORGANISATIONS_EN = {"GeneralBranch": "general branch",
+                    "ResidentsCommittee": "residents' committee"}
 ORGANISATIONS_ZH = {
     "GeneralBranch": "社区党总支", "ResidentsCommittee": "社区居委会",
     "women's congress": "社区妇代会", "elderly association": "社区老年协会",
@@ -112,6 +119,8 @@ ORGANISATIONS_ZH = {
 }
 
 
+NAMED_ZH = {"cooperative": "{village}股份经济合作社", "village": "{village}党支部",
+            "building": "第{n}小区党支部", "other": "流动、外来党员及社区机关党支部 {n}"}
 COMPANY_ZH = {"community": "社区物业公司", "spun_off": "独立注册的物业公司",
               "outsourced": "外部物业管理公司"}
 
@@ -152,27 +161,33 @@ def village_label(name: str, lang: str) -> str:
 
 def organisation_label(entry: dict, lang: str) -> str:
     """An organisation in the dashboard's log, named in ``lang``."""
-    name = entry["name"]
-    if check_lang(lang) == "en":
-        return name
-    kind = entry["kind"]
-    if kind in ORGANISATIONS_ZH:
-        return ORGANISATIONS_ZH[kind]
-    if name in ORGANISATIONS_ZH:
-        return ORGANISATIONS_ZH[name]
-    return _named_zh(kind, name)
+    return entry["names"][check_lang(lang)]
 
 
-def _named_zh(kind: str, name: str) -> str:
-    words = name.split()
+def organisation_names(agent, village_names: tuple[str, ...], others: int) -> dict[str, str]:
+    """{"en": name, "zh": name} of an organisation agent, from its fields (``others``: how many
+    branches for mobile, moved-in and office members exist before this one)."""
+    kind = type(agent).__name__
+    if kind == "PartyBranch":
+        return _branch_names(agent, village_names, others)
     if kind == "Cooperative":
-        return f"{village_label(words[0], 'zh')}股份经济合作社"
+        village = village_names[agent.village]
+        return {"en": f"{village} cooperative",
+                "zh": NAMED_ZH["cooperative"].format(village=VILLAGES_ZH.get(village, village))}
     if kind == "PropertyCompany":
-        return COMPANY_ZH.get(name[name.find("(") + 1:-1], name)
-    if name.endswith("village branch"):
-        return f"{village_label(words[0], 'zh')}党支部"
-    if name.startswith("building area"):
-        return f"第{words[2]}小区党支部"
-    if name.startswith("new branch"):
-        return f"流动、外来党员支部 {words[-1]}"
-    return name
+        return {"en": f"property company ({agent.status})", "zh": COMPANY_ZH[agent.status]}
+    if kind == "MassOrganisation":
+        return {"en": agent.kind, "zh": ORGANISATIONS_ZH[agent.kind]}
+    return {"en": ORGANISATIONS_EN[kind], "zh": ORGANISATIONS_ZH[kind]}
+
+
+def _branch_names(branch, village_names: tuple[str, ...], others: int) -> dict[str, str]:
+    if branch.basis == "village":
+        village = village_names[branch.zone]
+        return {"en": f"{village} village branch",
+                "zh": NAMED_ZH["village"].format(village=VILLAGES_ZH.get(village, village))}
+    if branch.basis == "building":
+        return {"en": f"building area {branch.zone + 1} branch",
+                "zh": NAMED_ZH["building"].format(n=branch.zone + 1)}
+    return {"en": f"branch for mobile, moved-in and office members {others + 1}",
+            "zh": NAMED_ZH["other"].format(n=others + 1)}

@@ -57,11 +57,15 @@ class FontError(ScenarioError):
 
 
 def sample_text() -> str:
-    """Every character of the Chinese labels (metrics and schemes): what a font must cover."""
+    """Every character of the Chinese labels (metrics, schemes, reports and the dashboard):
+    what a font must cover."""
+    from resettle import dashboard_text as dt
     from resettle.report_text import MESSAGES
 
     texts = [*LABELS["zh"].values(), *SCENARIO_NAMES["zh"].values(),
-             *(m["zh"] for m in MESSAGES.values())]
+             *(m["zh"] for m in MESSAGES.values()), *dt.TEXT["zh"].values(),
+             *dt.CHOICES["zh"].values(), *dt.VILLAGES_ZH.values(),
+             *dt.ORGANISATIONS_ZH.values(), *dt.COMPANY_ZH.values(), *dt.NAMED_ZH.values()]
     return "".join(sorted({c for t in texts for c in t if ord(c) > 0x2E7F}))
 
 
