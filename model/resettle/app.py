@@ -145,21 +145,15 @@ def lines_figure(model: DashboardModel, lang: str, lines: list[tuple[str, dict]]
     return fig
 
 
-@solara.component
-def HeadlineChart(model: DashboardModel, lang: str):
-    """The four headline metrics, month by month."""
-    update_counter.get()
-    with use_font(lang):
-        fig = lines_figure(model, lang, headline_lines(), text("headline", lang))
-    solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.steps, lang])
+CHARTS = {"headline": headline_lines, "maturity": maturity_lines}  # title key → lines
 
 
 @solara.component
-def MaturityChart(model: DashboardModel, lang: str):
-    """Organisational maturity and its five sub-scores."""
+def LinesChart(model: DashboardModel, lang: str, chart: str):
+    """A chart of CHARTS (the headline metrics, or maturity and its sub-scores), monthly."""
     update_counter.get()
     with use_font(lang):
-        fig = lines_figure(model, lang, maturity_lines(), text("maturity", lang))
+        fig = lines_figure(model, lang, CHARTS[chart](), text(chart, lang))
     solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.steps, lang])
 
 
@@ -295,8 +289,8 @@ def Panels(model: solara.Reactive, lang: str):
     current = model.value
     Status(current, lang)
     with solara.Columns([1, 1]):
-        HeadlineChart(current, lang)
-        MaturityChart(current, lang)
+        LinesChart(current, lang, "headline")
+        LinesChart(current, lang, "maturity")
     with solara.Columns([1, 1]):
         ResidentsView(current, lang)
         OrganisationsView(current, lang)
