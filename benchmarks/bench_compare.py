@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 import resettle
-from resettle.compare import analyse, run_comparison
+from resettle.experiments.compare import analyse, run_comparison
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -23,15 +23,15 @@ import statistics
 import time
 from datetime import date
 
-from resettle.app import (
+from resettle.dashboard.model import DashboardModel
+from resettle.dashboard.page import (
     headline_lines,
     lines_figure,
     maturity_lines,
     organisations_figure,
     residents_figure,
 )
-from resettle.dashboard import DashboardModel
-from resettle.fonts import use_font
+from resettle.text.fonts import use_font
 
 PANELS = {"headline": lambda m, lang: lines_figure(m, lang, headline_lines(), "headline"),
           "maturity": lambda m, lang: lines_figure(m, lang, maturity_lines(), "maturity"),

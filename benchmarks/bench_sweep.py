@@ -41,7 +41,7 @@ CASES = ((400, 1, 3), (400, 2, 3), (1000, 2, 1), (3000, 2, 1), (10000, 2, 1))
 
 def case(runs: int, workers: int, years: int) -> dict:
     """Run one sweep in this process; report time, throughput and peak driver memory."""
-    from resettle.sweep import sweep_file
+    from resettle.experiments.sweep.runner import sweep_file
 
     work = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
     (work / "spec.toml").write_text(SPEC.format(root=ROOT, samples=runs // 4, years=years))

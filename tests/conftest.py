@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from matplotlib import font_manager
 
-from resettle import fonts
+from resettle.text import fonts
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from mesa.datacollection import DataCollector
 
 import resettle
-from resettle.agents import (
+from resettle.sim.agents import (
     Cadre,
     Cooperative,
     GeneralBranch,
@@ -27,8 +27,8 @@ from resettle.agents import (
     Resident,
     ResidentsCommittee,
 )
-from resettle.agents.mass_organisation import KINDS
-from resettle.seeds import replication_seeds
+from resettle.sim.agents.mass_organisation import KINDS
+from resettle.sim.seeds import replication_seeds
 
 SEEDS = replication_seeds(20261124, 20)
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"

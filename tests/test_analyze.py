@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from cli_helpers import call, numbers, one_error_line
-from resettle.analyze import analyse_sweep, point_means
-from resettle.sweep import sweep_file
+from resettle.experiments.sweep.analyse import analyse_sweep, point_means
+from resettle.experiments.sweep.runner import sweep_file
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from resettle.network import ContactSampler, Layer
-from resettle.submodels.attitude import (
+from resettle.sim.network import ContactSampler, Layer
+from resettle.sim.submodels.attitude import (
     bounded_confidence,
     deffuant_weisbuch,
     disjoint_pairs,

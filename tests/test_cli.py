@@ -5,6 +5,7 @@ Most tests call ``resettle.cli.main(argv)`` in-process; two drive a real subproc
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -17,10 +18,10 @@ import pandas as pd
 import pytest
 
 from cli_helpers import call, listing, occupied_dir, one_error_line
-from resettle.catalogue import as_flat_dict, catalogue
-from resettle.outputs import PACKAGES
-from resettle.scenario import SECTIONS, Scenario, load_scenario
-from resettle.seeds import replication_seeds
+from resettle.params.catalogue import as_flat_dict, catalogue
+from resettle.params.scenario import SECTIONS, Scenario, load_scenario
+from resettle.sim.seeds import replication_seeds
+from resettle.store.provenance import PACKAGES
 
 MONTHLY_COLUMNS = ("scenario", "replication", "seed", "year", "month", "attitude",
                    "fee_compliance", "fee_collection", "employment", "maturity",
@@ -257,7 +258,10 @@ def test_run_manifest(csv_run: tuple[int, Path], scenarios_dir: Path) -> None:
     assert set(entries) == {"scheme1", "scheme2"}
     for name, entry in entries.items():
         path = scenarios_dir / f"{name}.toml"
-        assert entry["files"] == [str(scenarios_dir / "baseline.toml"), str(path)]
+        files = [scenarios_dir / "baseline.toml", path]
+        assert [f["path"] for f in entry["files"]] == [str(f) for f in files]
+        assert [f["sha256"] for f in entry["files"]] == [
+            hashlib.sha256(f.read_bytes()).hexdigest() for f in files]
         assert entry["horizon_years"] == 2
         scenario = load_scenario(path)
         expected = json.loads(json.dumps(as_flat_dict(scenario), default=str))

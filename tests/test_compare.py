@@ -26,15 +26,19 @@ import pytest
 
 import resettle
 from cli_helpers import call, listing, occupied_dir, one_error_line
-from resettle.compare import DEFAULT_METRICS, Comparison, analyse, run_comparison
-from resettle.comparison_report import milestone_table, precision_paragraph
-from resettle.labels import metric_label
-from resettle.metrics import HEADLINE
-from resettle.parallel import run_jobs
-from resettle.report import summary_sentences, transition_costs
-from resettle.runner import make_jobs
-from resettle.scenario import Scenario
-from resettle.seeds import replication_seeds
+from resettle.experiments.compare import DEFAULT_METRICS, Comparison, analyse, run_comparison
+from resettle.experiments.executors import run_jobs
+from resettle.experiments.jobs import make_jobs
+from resettle.outcomes import HEADLINE
+from resettle.params.scenario import Scenario
+from resettle.reports.compare import (
+    milestone_table,
+    precision_paragraph,
+    summary_sentences,
+    transition_costs,
+)
+from resettle.sim.seeds import replication_seeds
+from resettle.text.labels import metric_label
 
 SEED, REPS, YEARS, MILESTONES = 5, 3, 2, [1, 2]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -169,7 +173,7 @@ def test_thread_executor_matches_one_worker(serial: Comparison, scenarios_dir: P
         assert pool.submit(lambda: 42).result() == 42  # run_jobs leaves a given executor open
     assert pool.submitted == len(jobs) + 1
     assert pool.finished[:len(jobs)] != sorted(pool.finished[:len(jobs)])  # really out of order
-    monthly = pd.concat([r[0] for r in results], ignore_index=True)
+    monthly = pd.concat([r.monthly for r in results], ignore_index=True)
     pd.testing.assert_frame_equal(monthly, serial.monthly)
     threaded = analyse(Comparison(serial.scenarios, REPS, SEED, serial.seeds, serial.metrics,
                                   serial.milestones, monthly))
@@ -382,7 +386,7 @@ def test_compare_manifest(compared: tuple[int, Path], scenarios_dir: Path) -> No
     assert manifest["milestones"] == MILESTONES
     assert manifest["metrics"] == list(DEFAULT_METRICS)
     assert manifest["versions"]["resettle"] == resettle.__version__
-    files = {s["name"]: s["files"] for s in manifest["scenarios"]}
+    files = {s["name"]: [f["path"] for f in s["files"]] for s in manifest["scenarios"]}
     assert files == {n: [str(scenarios_dir / "baseline.toml"), str(scenarios_dir / f"{n}.toml")]
                      for n in ("scheme1", "scheme2")}
     assert manifest["command"][:2] == ["resettle", "compare"]

@@ -11,10 +11,8 @@ import pytest
 import solara
 
 from cli_helpers import call, one_error_line
-from resettle import dashboard
-from resettle.app import Dashboard, model_params, settings_in_force
-from resettle.catalogue import catalogue
-from resettle.dashboard import (
+from resettle.dashboard import model as dashboard
+from resettle.dashboard.model import (
     AS_SCENARIO,
     HORIZON,
     LEVER_CONTROLS,
@@ -24,9 +22,11 @@ from resettle.dashboard import (
     DashboardModel,
     scenario_choices,
 )
-from resettle.dashboard_text import CHOICES, TEXT, choice_label, organisation_label, text
-from resettle.labels import LANGS, scenario_label
-from resettle.scenario import MAX_HORIZON_YEARS
+from resettle.dashboard.page import Dashboard, model_params, settings_in_force
+from resettle.params.catalogue import catalogue
+from resettle.params.scenario import MAX_HORIZON_YEARS
+from resettle.text.dashboard import CHOICES, TEXT, choice_label, organisation_label, text
+from resettle.text.labels import LANGS, scenario_label
 
 SCHEME2 = dashboard.scenarios_dir().resolve() / "scheme2.toml"
 

@@ -1,4 +1,4 @@
-"""Checks of resettle.discovery: PRIM recovers a planted box from noisy labels.
+"""Checks of resettle.analysis.discovery: PRIM recovers a planted box from noisy labels.
 
 The synthetic sweep has three uniform inputs and a categorical one; the outcome is True in the
 box x0 > 0.6, x1 < 0.3, cat == "b" (4% of the points), with 1% of labels flipped. With 5000
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resettle.discovery import TABLE_COLUMNS, PrimResult, box_table, prim
+from resettle.analysis.discovery import TABLE_COLUMNS, PrimResult, box_table, prim
 
 N_POINTS = 5000
 FLIP = 0.01  # label noise

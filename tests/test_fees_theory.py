@@ -18,7 +18,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from resettle.submodels.fees import billing_round, motive, neighbour_share, pay_probability
+from resettle.sim.submodels.fees import billing_round, motive, neighbour_share, pay_probability
 
 ROOT_SEED = 20261124
 

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import resettle
-from resettle.network import ContactSampler, GroupSampler
-from resettle.seeds import replication_seeds
-from resettle.submodels import influence
+from resettle.sim.network import ContactSampler, GroupSampler
+from resettle.sim.seeds import replication_seeds
+from resettle.sim.submodels import influence
 
 pytestmark = pytest.mark.skipif(influence._compiled is None, reason="numba not installed")
 

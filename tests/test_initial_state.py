@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 import resettle
-from resettle.params import VILLAGES
-from resettle.population import group_masks
-from resettle.seeds import replication_seeds
+from resettle.params.sections import VILLAGES
+from resettle.sim.population import group_masks
+from resettle.sim.seeds import replication_seeds
 
 ROOT_SEED = 20261124
 SEEDS = replication_seeds(ROOT_SEED, 20)

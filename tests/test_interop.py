@@ -29,7 +29,7 @@ def test_batch_run_uses_overrides_and_seeds() -> None:
 def test_ema_replicator_model_runs_experiments() -> None:
     """perform_experiments on the adapter: every outcome a replication mean in [0, 1]."""
     ema = pytest.importorskip("ema_workbench")
-    from resettle.ema import ema_model, evaluate
+    from resettle.experiments.ema import ema_model, evaluate
 
     base = resettle.Scenario(horizon_years=1)
     model = ema_model(base, metrics=("attitude", "employment"), replications=2, seed=3)
@@ -50,7 +50,7 @@ def test_ema_replicator_model_runs_experiments() -> None:
 def test_ema_parameters_follow_the_catalogue() -> None:
     """Uncertainties and levers carry resettle's declared ranges and choices."""
     pytest.importorskip("ema_workbench")
-    from resettle.ema import ema_parameter
+    from resettle.experiments.ema import ema_parameter
 
     fee = ema_parameter("property_fee_payer")
     assert list(fee.categories) == [c for c in fee.categories] and len(fee.categories) == 2

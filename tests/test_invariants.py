@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import resettle
-from resettle.params import Levers, Uncertainties
-from resettle.seeds import replication_seeds
-from resettle.submodels.maturity import LEVEL_CUTS
+from resettle.params.sections import Levers, Uncertainties
+from resettle.sim.seeds import replication_seeds
+from resettle.sim.submodels.maturity import LEVEL_CUTS
 
 ROOT_SEED = 20261124
 SEEDS = replication_seeds(ROOT_SEED, 20)

@@ -26,10 +26,12 @@ from matplotlib.text import Text
 
 import resettle
 from cli_helpers import call, md_sections, numbers, one_error_line
-from resettle import figures, fonts, sweep_figures
-from resettle.compare import DEFAULT_METRICS
-from resettle.labels import LABELS, SCENARIO_NAMES, metric_label
-from resettle.report_text import MESSAGES
+from resettle.experiments.compare import DEFAULT_METRICS
+from resettle.reports import figures, sweep_figures
+from resettle.reports import switch_year as switch_report
+from resettle.text import fonts
+from resettle.text.labels import LABELS, SCENARIO_NAMES, metric_label
+from resettle.text.messages import MESSAGES
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -143,7 +145,7 @@ def every_figure(folder: Path) -> list[Path]:
         figures.maturity_subscores(monthly, subscores, folder / "m.png", lang="zh"),
         figures.end_distributions(monthly, ["employment", "stability"], folder / "e.png",
                                   lang="zh"),
-        figures.switch_year_tradeoff(switch, ["stability", "fee_collection"],
+        switch_report.switch_year_tradeoff(switch, ["stability", "fee_collection"],
                                      folder / "s.png", lang="zh"),
         sweep_figures.sobol_bars(sobol, targets, folder / "sobol.png", lang="zh"),
         sweep_figures.morris_scatter(morris, targets, folder / "morris.png", lang="zh"),
@@ -164,8 +166,8 @@ def test_every_chinese_figure_has_its_glyphs(tmp_path: Path) -> None:
 def test_every_chinese_dashboard_figure_has_its_glyphs(tmp_path: Path) -> None:
     """The dashboard's four panels in Chinese (every colour mode, organisations after a
     switch) draw every character."""
-    from resettle import app
-    from resettle.dashboard import DashboardModel
+    from resettle.dashboard import page as app
+    from resettle.dashboard.model import DashboardModel
 
     model = DashboardModel(scenario_name="phased")
     for _ in range(12 * model.params.switch_year + 2):

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import resettle
-from resettle.seeds import replication_seeds
+from resettle.sim.seeds import replication_seeds
 
 ROOT_SEED = 20261124
 N_SEEDS = 20

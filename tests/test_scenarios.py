@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import resettle
-from resettle.catalogue import catalogue
-from resettle.scenario import SECTIONS, Scenario, load_scenario
+from resettle.params.catalogue import catalogue
+from resettle.params.scenario import SECTIONS, Scenario, load_scenario
 
 SCHEME_LEVERS = {"branch_basis", "cooperative_mode", "property_fee_payer", "property_company",
                  "leadership"}

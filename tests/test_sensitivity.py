@@ -1,4 +1,5 @@
-"""Checks of resettle.sensitivity: Saltelli layout, Sobol' indices of Ishigami, Morris screening.
+"""Checks of resettle.analysis.sensitivity: Saltelli layout, Sobol' indices of Ishigami,
+Morris screening.
 
 The Sobol' checks run the full pipeline the sweep uses (unit-cube design -> scaled points ->
 one output per point -> indices) on the Ishigami function, whose indices are known exactly.
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from resettle.sensitivity import (
+from resettle.analysis.sensitivity import (
     CONSTANT_NOTE,
     MORRIS_COLUMNS,
     SOBOL_COLUMNS,

@@ -1,4 +1,4 @@
-"""Checks of resettle.stats: paired scenario comparisons under common random numbers.
+"""Checks of resettle.analysis.stats: paired scenario comparisons under common random numbers.
 
 Stochastic claims are checked over many synthetic datasets drawn from the fixed root seed, with
 tolerances of ±3.5 binomial standard deviations around the rate the method should achieve
@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from resettle.stats import (
+from resettle.analysis.stats import (
     SUMMARY_COLUMNS,
     Interval,
     cohens_dz,

@@ -4,10 +4,8 @@ Sweeps here are tiny (1-2 simulated years, a few points). Interruptions (SIGKILL
 injected failures drive a real ``python -m resettle.cli`` subprocess; the rest call
 ``resettle.cli.main`` in-process.
 
-Failures are injected through ``RESETTLE_SWEEP_FAIL`` in a subprocess rather than with
-``monkeypatch.setenv``: the local pool starts its workers from a forkserver, which keeps the
-environment of the moment it was started (the first pool of the process), so a variable set
-later in this process never reaches the workers.
+Failures are injected by ``tests/fault_injection.py`` (outside the production code), which runs
+the command with an executor that makes the chosen runs fail inside their worker.
 """
 
 from __future__ import annotations
@@ -29,10 +27,11 @@ import pandas as pd
 import pytest
 
 from cli_helpers import call, listing, one_error_line
-from resettle.seeds import replication_seeds
-from resettle.sweep import FAIL_ENV, finished_keys, run_key
-from resettle.sweep_design import design_points
-from resettle.sweep_spec import load_sweep
+from fault_injection import INJECTED
+from resettle.experiments.sweep.design import design_points
+from resettle.experiments.sweep.runner import finished_keys, run_key
+from resettle.experiments.sweep.spec import load_sweep
+from resettle.sim.seeds import replication_seeds
 
 SEED = 11
 METRICS = ["attitude", "maturity"]
@@ -89,9 +88,8 @@ def results(out: Path) -> pd.DataFrame:
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:
-    """This process's environment without fault injection, plus ``extra``."""
-    env = {k: v for k, v in os.environ.items() if k != FAIL_ENV}
-    return {**env, **extra}
+    """This process's environment, plus ``extra``."""
+    return {**os.environ, **extra}
 
 
 def start_sweep(spec: Path, out: Path, cwd: Path) -> subprocess.Popen:
@@ -173,10 +171,10 @@ def failed(tmp_path_factory: pytest.TempPathFactory,
     root = tmp_path_factory.mktemp("failed")
     keys = [run_key(1, 0, 0), run_key(2, 1, 1)]
     proc = subprocess.run(
-        [sys.executable, "-m", "resettle.cli", "sweep", str(tiny[0]), "--workers", "1",
-         "--out", str(root / "out"), "--quiet"],
-        cwd=root, env=subprocess_env(**{FAIL_ENV: ",".join(keys)}), capture_output=True,
-        text=True, timeout=WAIT_S, check=False)
+        [sys.executable, str(Path(__file__).parent / "fault_injection.py"), ",".join(keys),
+         "sweep", str(tiny[0]), "--workers", "1", "--out", str(root / "out"), "--quiet"],
+        cwd=root, env=subprocess_env(), capture_output=True, text=True, timeout=WAIT_S,
+        check=False)
     return root / "out", proc, keys
 
 
@@ -380,7 +378,7 @@ def test_injected_failures_are_recorded_and_the_rest_finish(
     for key in keys:
         record = json.loads((out / "failures" / f"{key}.json").read_text("utf-8"))
         assert record["key"] == key
-        assert "injected failure" in record["traceback"]
+        assert INJECTED in record["traceback"]
         assert "Traceback" in record["traceback"]
     every = {run_key(p, s, r) for p in range(4) for s in range(2) for r in range(2)}
     assert finished_keys(out) == every - set(keys)
@@ -388,9 +386,7 @@ def test_injected_failures_are_recorded_and_the_rest_finish(
 
 
 def test_plain_resume_does_not_rerun_failed_runs(
-        failed: tuple[Path, subprocess.CompletedProcess, list[str]], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(FAIL_ENV, raising=False)
+        failed: tuple[Path, subprocess.CompletedProcess, list[str]], tmp_path: Path) -> None:
     out = tmp_path / "out"
     shutil.copytree(failed[0], out)
     before = listing(out / "shards")
@@ -404,8 +400,7 @@ def test_plain_resume_does_not_rerun_failed_runs(
 
 def test_plain_resume_with_outstanding_failures_says_so(
         failed: tuple[Path, subprocess.CompletedProcess, list[str]], tmp_path: Path,
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(FAIL_ENV, raising=False)
+        capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     shutil.copytree(failed[0], out)
     capsys.readouterr()
@@ -416,8 +411,7 @@ def test_plain_resume_with_outstanding_failures_says_so(
 
 def test_retry_failed_completes_the_sweep(
         failed: tuple[Path, subprocess.CompletedProcess, list[str]], tiny: tuple[Path, Path],
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(FAIL_ENV, raising=False)
+        tmp_path: Path) -> None:
     out = tmp_path / "out"
     shutil.copytree(failed[0], out)
     assert sweep(None, None, "--resume", str(out), "--retry-failed") == 0
@@ -559,7 +553,7 @@ def test_full_factorial_grid(tmp_path: Path, scenarios_dir: Path) -> None:
 
 
 def test_sobol_design_runs(tmp_path: Path, scenarios_dir: Path) -> None:
-    pytest.importorskip("resettle.sensitivity")
+    pytest.importorskip("resettle.analysis.sensitivity")
     spec = write_spec(tmp_path / "sobol.toml", scenarios_dir, design="sobol", samples=2,
                       replications=1, scenarios=[(scenarios_dir / "scheme1.toml").as_posix()])
     out = tmp_path / "out"
@@ -578,7 +572,7 @@ def test_sobol_design_runs(tmp_path: Path, scenarios_dir: Path) -> None:
 
 
 def test_morris_design_runs(tmp_path: Path, scenarios_dir: Path) -> None:
-    pytest.importorskip("resettle.sensitivity")
+    pytest.importorskip("resettle.analysis.sensitivity")
     spec = write_spec(tmp_path / "morris.toml", scenarios_dir, design="morris", samples=2,
                       replications=1, scenarios=[(scenarios_dir / "scheme1.toml").as_posix()])
     out = tmp_path / "out"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from resettle.sweep_design import design_points
-from resettle.sweep_spec import load_sweep
+from resettle.experiments.sweep.design import design_points
+from resettle.experiments.sweep.spec import load_sweep
 
 SWEEPS = sorted((Path(__file__).resolve().parents[1] / "scenarios" / "sweeps").glob("*.toml"))
 

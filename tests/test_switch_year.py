@@ -20,10 +20,10 @@ import pytest
 
 import resettle
 from cli_helpers import call, listing, numbers, one_error_line
-from resettle.compare import DEFAULT_METRICS
-from resettle.runner import run_scenarios
-from resettle.seeds import replication_seeds
-from resettle.switch_year import AFTER_METRICS
+from resettle.experiments.compare import DEFAULT_METRICS
+from resettle.experiments.run import run_scenarios
+from resettle.experiments.switch_year import AFTER_METRICS
+from resettle.sim.seeds import replication_seeds
 
 SEED, REPS, HORIZON, NAME = 4, 3, 2, "phased-short"
 YEARS = [0, 1, 2]
@@ -133,7 +133,7 @@ def test_switch_year_manifest(study: tuple[int, Path], base_file: Path) -> None:
     entries = manifest["scenarios"]
     assert [e["name"] for e in entries] == [f"{NAME}-y{y:02d}" for y in YEARS]
     assert [e["switch_year"] for e in entries] == YEARS
-    assert all(e["files"][-1] == str(base_file) for e in entries)
+    assert all(e["files"][-1]["path"] == str(base_file) for e in entries)
     assert manifest["milestones"] == [HORIZON]
 
 

@@ -29,10 +29,9 @@ from pathlib import Path
 from IPython.display import Image, Markdown, display
 
 import resettle
-from resettle.compare import run_comparison
-from resettle.comparison_report import milestone_table, precision_paragraph
-from resettle.figures import metric_over_time, paired_differences
-from resettle.report import summary_sentences
+from resettle.experiments.compare import run_comparison
+from resettle.reports.compare import milestone_table, precision_paragraph, summary_sentences
+from resettle.reports.figures import metric_over_time, paired_differences
 
 SCENARIOS = Path("..") / "scenarios"
 FIGURES = Path(tempfile.mkdtemp(prefix="resettle-notebook-"))
@@ -118,8 +117,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from IPython.display import Image, display
 
-from resettle.analyze import analyse_sweep
-from resettle.sweep import sweep_file
+from resettle.experiments.sweep.analyse import analyse_sweep
+from resettle.experiments.sweep.runner import sweep_file
 
 # A finished sweep to read: RESETTLE_NOTEBOOK_SWEEP, or a small one run here.
 SPEC_TEMPLATE = Path("..") / "scenarios" / "sweeps" / "{spec}"
@@ -170,7 +169,7 @@ First order: the share of the target's variance a parameter explains alone; tota
 including its interactions. With 95% bootstrap intervals."""),
     new_code_cell("""table = analysis.sensitivity
 table[table["target"].str.endswith("difference")].round(3)"""),
-    new_code_cell("""from resettle.sweep_figures import sobol_bars
+    new_code_cell("""from resettle.reports.sweep_figures import sobol_bars
 targets = [t for t in analysis.means.columns if t.endswith("difference")]
 display(Image(filename=sobol_bars(table, targets, Path(tempfile.mkdtemp()) / "sobol.png")))"""),
 ]
@@ -186,7 +185,7 @@ the better choice"."""),
     SWEEP_SETUP.copy(),
     new_markdown_cell("""## ✏️ change me: the metric to win on"""),
     new_code_cell("""METRIC = "fee_compliance"
-from resettle.analyze import discover
+from resettle.experiments.sweep.analyse import discover
 found = discover(analysis, METRIC)
 wins = (analysis.means[f"{METRIC}|difference"] > 0).mean()
 print(f"Scheme 2 beats Scheme 1 on {METRIC} at {wins:.0%} of the design points")"""),

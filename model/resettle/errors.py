@@ -1,11 +1,39 @@
-"""Errors a user can cause and fix: each prints as one line, never as a traceback."""
+"""Errors a user can cause and fix. Each prints as one line, never as a traceback: the
+command line catches :class:`ResettleError` in one place (``resettle.cli.main``).
+
+``ResettleError`` is a ``ValueError``, so code that guards against bad values catches it too.
+"""
+
+from __future__ import annotations
+
+from typing import Self
 
 
-class ScenarioError(ValueError):
-    """An invalid scenario or argument. The message names the file, the key and what is allowed."""
+class ResettleError(ValueError):
+    """A user's mistake. The message names the file or option, the key and what is allowed."""
 
-    def with_file(self, path: object) -> "ScenarioError":
+    def with_file(self, path: object) -> Self:
         """The same error, prefixed with the file it came from (once)."""
         text = str(self)
         prefix = f"{path}: "
-        return ScenarioError(text if text.startswith(prefix) else prefix + text)
+        return type(self)(text if text.startswith(prefix) else prefix + text)
+
+
+class ScenarioError(ResettleError):
+    """An invalid scenario file, sweep specification, parameter value or argument."""
+
+
+class OutputError(ResettleError):
+    """An output directory that cannot be used (it exists and is not empty, say)."""
+
+
+class FontError(ResettleError):
+    """No font with Chinese glyphs is installed (``--lang zh``)."""
+
+
+class SchedulerError(ResettleError):
+    """A Dask scheduler that cannot be used (not installed, or not reachable in time)."""
+
+
+class SweepError(ResettleError):
+    """A sweep directory in the wrong state: not a sweep, not finished, or made otherwise."""

@@ -1,0 +1,31 @@
+"""``main(argv) -> int``: parse (``resettle.cli.parser``), dispatch (``resettle.cli.commands``),
+and the one place where a user's mistake (a ``ResettleError``) becomes one line on stderr and
+exit status 2."""
+
+from __future__ import annotations
+
+import sys
+
+from resettle.cli.commands import COMMANDS
+from resettle.cli.parser import EXIT_USAGE, build_parser
+from resettle.errors import ResettleError
+
+EXIT_INTERRUPTED = 130  # the shell's code for a process stopped by Ctrl-C (128 + SIGINT)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status (``argv`` defaults to the process's arguments)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # argparse: --help/--version (0) or a usage error (2)
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+    args.argv = argv
+    try:
+        return COMMANDS[args.command](args)
+    except ResettleError as err:
+        print(f"resettle: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("resettle: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED

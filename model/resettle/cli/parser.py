@@ -1,0 +1,195 @@
+"""The command-line grammar of ``resettle``: every command, option and argument type.
+
+Arguments are validated here, at parse time, where argparse can do it (whole numbers, lists,
+languages, ports); what needs a file or a model is validated by the command. Usage errors
+print one line (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from resettle._version import __version__
+from resettle.dashboard.serve import DEFAULT_HOST, DEFAULT_PORT, MAX_PORT
+from resettle.experiments.compare import DEFAULT_REPS
+from resettle.reports.run import FORMATS
+from resettle.text.labels import LANGS
+
+EXIT_USAGE = 2
+SWITCH_YEAR_REPS = 50  # switch-year's default replications per switch year
+DESCRIPTION = "resettle: simulate governance schemes of a wholesale-resettlement community"
+
+
+def whole_number(minimum: int):
+    """argparse type: a whole number >= ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+    parse.__name__ = f"whole number >= {minimum}"
+    return parse
+
+
+positive_int = whole_number(1)
+seed_int = whole_number(0)
+
+
+def int_list(text: str) -> list[int]:
+    """argparse type: comma-separated whole numbers, e.g. 3,5,10,15 (ranges like 0-15 too)."""
+    values: list[int] = []
+    try:
+        for part in text.split(","):
+            lo, _, hi = part.strip().partition("-")
+            values += list(range(int(lo), int(hi) + 1)) if hi else [int(lo)]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected whole numbers like 3,5,10 or 0-15, "
+                                         f"got {text!r}") from None
+    return values
+
+
+def lang_list(text: str) -> list[str]:
+    """argparse type: report languages, one or a comma list (en, zh, en,zh); the first writes
+    report.md, each other L writes report.L.md with its figures in L/."""
+    langs = list(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))
+    bad = [lang for lang in langs if lang not in LANGS]
+    if bad or not langs:
+        raise argparse.ArgumentTypeError(
+            f"expected {' or '.join(LANGS)}, or a comma list such as {','.join(LANGS)}; "
+            f"got {text!r}")
+    return langs
+
+
+def name_list(text: str) -> list[str]:
+    """argparse type: comma-separated names."""
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def port_number(text: str) -> int:
+    """argparse type: a TCP port, 1 to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= MAX_PORT:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number in [1, {MAX_PORT}]")
+    return port
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports errors in one line (exit 2) instead of usage + message."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"resettle: error: {message} (see resettle --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    parser = Parser(prog="resettle", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"resettle {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for add in (add_run, add_compare, add_switch_year, add_sweep, add_analyze, add_dashboard,
+                add_describe, add_params):
+        add(sub)
+    return parser
+
+
+def add_run(sub) -> None:
+    """``resettle run``'s arguments."""
+    run = sub.add_parser("run", help="run scenarios and write the monthly table, snapshot, figure")
+    run.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO")
+    run.add_argument("--years", type=positive_int, help="horizon in years (default: scenario's)")
+    run.add_argument("--reps", type=positive_int, default=1, help="replications (default 1)")
+    run.add_argument("--seed", type=seed_int, default=0, help="root seed (default 0)")
+    run.add_argument("--out", type=Path, help="output directory (default outputs/run-NAMES)")
+    run.add_argument("--format", choices=FORMATS, default="parquet", help="table format")
+    run.add_argument("--force", action="store_true", help="replace an existing output directory")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def add_lang(p: argparse.ArgumentParser) -> None:
+    """The --lang option of the commands that write reports."""
+    p.add_argument("--lang", type=lang_list, default=["en"], metavar="LANG",
+                   help="report and figure language: en, zh, or both as en,zh (the first "
+                        "writes report.md, the others report.LANG.md; default en)")
+
+
+def add_common(p: argparse.ArgumentParser, reps: int) -> None:
+    """Options shared by compare and switch-year."""
+    p.add_argument("--reps", type=positive_int, default=reps,
+                   help=f"replications per scenario (default {reps})")
+    p.add_argument("--seed", type=seed_int, default=0, help="root seed (default 0)")
+    p.add_argument("--workers", type=positive_int, help="worker processes (default: all cores)")
+    p.add_argument("--metrics", type=name_list, help="comma-separated metrics to report")
+    p.add_argument("--out", type=Path, help="output directory")
+    p.add_argument("--force", action="store_true", help="replace an existing output directory")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_lang(p)
+
+
+def add_compare(sub) -> None:
+    """``resettle compare``'s arguments."""
+    p = sub.add_parser("compare", help="compare scenarios: report with CIs, tests, figures")
+    p.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO")
+    add_common(p, DEFAULT_REPS)
+    p.add_argument("--years", type=positive_int, help="run every scenario to this horizon")
+    p.add_argument("--milestones", type=int_list, help="years to report (default 3,5,10,15)")
+
+
+def add_switch_year(sub) -> None:
+    """``resettle switch-year``'s arguments."""
+    p = sub.add_parser("switch-year", help="run a phased scenario for each switch year")
+    p.add_argument("scenario", type=Path, metavar="BASE_SCENARIO")
+    add_common(p, SWITCH_YEAR_REPS)
+    p.add_argument("--years", type=int_list, help="switch years (default 0 to the horizon)")
+
+
+def add_sweep(sub) -> None:
+    """``resettle sweep``'s arguments."""
+    p = sub.add_parser("sweep", help="run a parameter sweep (resumable; local or Dask)")
+    p.add_argument("spec", nargs="?", type=Path, metavar="SPEC")
+    p.add_argument("--workers", type=positive_int, help="local worker processes (default: all)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--out", type=Path, help="sweep directory (default outputs/sweep-NAME)")
+    p.add_argument("--resume", type=Path, metavar="DIR", help="continue an interrupted sweep")
+    p.add_argument("--retry-failed", action="store_true", help="re-run only the failed runs")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def add_analyze(sub) -> None:
+    """``resettle analyze``'s arguments."""
+    p = sub.add_parser("analyze", help="sensitivity and scenario discovery of a finished sweep")
+    p.add_argument("sweep_dir", type=Path, metavar="DIR")
+    p.add_argument("--year", type=positive_int, help="year to analyse (default: the last kept)")
+    p.add_argument("--out", type=Path, help="output directory (default DIR/analysis)")
+    p.add_argument("--force", action="store_true", help="replace an existing output directory")
+    add_lang(p)
+
+
+def add_dashboard(sub) -> None:
+    """``resettle dashboard``'s arguments."""
+    p = sub.add_parser("dashboard", help="explore a scenario live in the browser (SolaraViz)")
+    p.add_argument("scenarios", nargs="*", type=Path, metavar="SCENARIO",
+                   help="extra scenario files to offer beside the built-in schemes")
+    p.add_argument("--lang", choices=LANGS, default="en", help="dashboard language (default en)")
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to serve on ({DEFAULT_HOST})")
+    p.add_argument("--port", type=port_number, default=DEFAULT_PORT,
+                   help=f"port to serve on (default {DEFAULT_PORT})")
+
+
+def add_describe(sub) -> None:
+    """``resettle describe``'s arguments."""
+    p = sub.add_parser("describe", help="print the initial community of a scenario")
+    p.add_argument("scenario", type=Path, metavar="SCENARIO")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--seed", type=seed_int, default=0)
+
+
+def add_params(sub) -> None:
+    """``resettle params``'s arguments."""
+    p = sub.add_parser("params", help="list every parameter with unit, source and range")
+    p.add_argument("--toml", action="store_true", help="print a complete scenario file")

@@ -1,0 +1,38 @@
+"""Serving the dashboard (:mod:`resettle.dashboard.page`) with Solara's server: what
+``resettle dashboard`` runs after its arguments are parsed (``resettle.cli.parser``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"  # loopback: the dashboard is for the person at this machine
+DEFAULT_PORT = 8765  # Solara's own default port
+MAX_PORT = 65535
+# Solara's server reports usage to a third party by default; the dashboard sends nothing
+NO_TELEMETRY = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+
+
+def server_command(host: str, port: int) -> list[str]:
+    """The Solara server command line for the dashboard."""
+    return [sys.executable, "-m", "solara", "run", "resettle.app", "--host", host,
+            "--port", str(port), "--no-open", "--production"]
+
+
+def serve(scenarios: list[Path], lang: str, host: str, port: int) -> None:
+    """Check the scenario files and the font, then replace this process by the server (so
+    that signals reach it). Raises ScenarioError or FontError (one line) before serving."""
+    from resettle.dashboard.model import LANG_ENV, SCENARIO_FILES_ENV
+    from resettle.params.scenario import load_scenario
+    from resettle.text.fonts import check_fonts
+
+    for path in scenarios:
+        load_scenario(path)  # a bad file stops here with one line (ScenarioError)
+    check_fonts([lang])  # no Chinese font: one line saying what to install (FontError)
+    env = dict(os.environ, **{LANG_ENV: lang, SCENARIO_FILES_ENV: os.pathsep.join(
+        str(p.resolve()) for p in scenarios)}, **NO_TELEMETRY)
+    print(f"resettle: dashboard at http://{host}:{port}/ (Ctrl-C stops it)",
+          file=sys.stderr, flush=True)
+    command = server_command(host, port)
+    os.execve(command[0], command, env)  # the server replaces this process: signals reach it

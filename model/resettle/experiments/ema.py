@@ -1,0 +1,73 @@
+"""EMA Workbench adapter (optional extra: ``pip install 'resettle[ema]'``).
+
+``ema_model()`` returns an ``ema_workbench.ReplicatorModel`` whose uncertainties and levers are
+resettle's own parameters, with their declared ranges or choices, and whose outcomes are the
+headline metrics at a chosen year, averaged over replications. Each replication's seed is
+spawned from one root seed, as everywhere in resettle:
+
+    from ema_workbench import perform_experiments
+    from resettle.experiments.ema import ema_model
+    experiments, outcomes = perform_experiments(ema_model(replications=5), scenarios=50)
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+
+from resettle.errors import ScenarioError
+from resettle.experiments.jobs import Job, run_job
+from resettle.outcomes import HEADLINE
+from resettle.params.catalogue import catalogue
+from resettle.params.scenario import Scenario
+from resettle.sim.seeds import replication_seeds
+
+DEFAULT_UNCERTAINTIES = ("confidence_bound", "plasticity_decay", "fee_base", "outside_job_rate",
+                         "readiness_attitude", "transition_months")
+DEFAULT_LEVERS = ("property_fee_payer", "branch_basis", "property_company", "training_capacity",
+                  "enforcement_probability")
+
+
+def evaluate(base: Scenario, metrics: tuple[str, ...], year: int, seed: int,
+             **params) -> dict[str, float]:
+    """One replication: the model with ``params`` and ``seed``, metrics at ``year``."""
+    month = 12 * year
+    job = Job(base, 0, int(seed), overrides=tuple(params.items()), months=month,
+              keep_months=(month,), metrics=tuple(metrics))
+    row = run_job(job).monthly.iloc[-1]
+    return {m: float(row[m]) for m in metrics}
+
+
+def ema_parameter(name: str):
+    """The EMA parameter for one of resettle's parameters, from its declared range."""
+    from ema_workbench import CategoricalParameter, IntegerParameter, RealParameter
+
+    rows = catalogue().set_index("name")
+    if name not in rows.index:
+        raise ScenarioError(f"ema: {name}: unknown parameter")
+    row = rows.loc[name]
+    if row["choices"]:
+        return CategoricalParameter(name, list(row["choices"]))
+    if row["low"] is None or row["high"] is None or isinstance(row["default"], tuple | bool):
+        raise ScenarioError(f"ema: {name}: needs a bounded number or a choice")
+    if isinstance(row["default"], int):
+        return IntegerParameter(name, int(row["low"]), int(row["high"]))
+    return RealParameter(name, float(row["low"]), float(row["high"]))
+
+
+def ema_model(base: Scenario | None = None, uncertainties=DEFAULT_UNCERTAINTIES,
+              levers=DEFAULT_LEVERS, metrics=HEADLINE, year: int | None = None,
+              replications: int = 5, seed: int = 0):
+    """A ReplicatorModel of the community; outcomes are replication means."""
+    from ema_workbench import ReplicatorModel, ScalarOutcome
+
+    base = base or Scenario()
+    year = year or base.horizon_years
+    model = ReplicatorModel("resettle", function=partial(
+        evaluate, base, tuple(metrics), year))
+    model.uncertainties = [ema_parameter(n) for n in uncertainties]
+    model.levers = [ema_parameter(n) for n in levers]
+    model.outcomes = [ScalarOutcome(m, function=np.mean) for m in metrics]
+    model.replications = [{"seed": s} for s in replication_seeds(seed, replications)]
+    return model

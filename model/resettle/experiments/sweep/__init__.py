@@ -1,0 +1,2 @@
+"""Parameter sweeps: the specification, its design points, the resumable runner and the
+analysis of finished sweeps."""

@@ -1,0 +1,324 @@
+"""Running a sweep: resumable, streamed to Parquet shards, on any concurrent.futures Executor.
+
+Layout of a sweep directory::
+
+    spec.toml          the specification as given (resume reads it)
+    sweep.json         the spec's fingerprint, seeds, versions, git commit; timings at the end
+    points.parquet     the design points
+    shards/part-*.parquet   finished runs, written atomically (tmp file, then rename)
+    failures/<key>.json     runs that raised, with their traceback
+    results.parquet    every finished run, sorted by key (written when all runs are done)
+
+Every run has a key (point, scenario, replication) and a seed spawned from the root seed
+before anything is dispatched, so results do not depend on which worker ran what. A run
+counts as finished once its shard is on disk: an interrupted sweep (Ctrl-C or kill -9)
+resumes with the runs that are not, and ends with exactly the tables an uninterrupted sweep
+writes. Leftover temporary files and unreadable shards are discarded on resume.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import traceback
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from resettle.errors import OutputError, SweepError
+from resettle.experiments.jobs import Job, JobResult, run_job
+from resettle.experiments.sweep.design import design_points
+from resettle.experiments.sweep.spec import SweepSpec, load_sweep
+from resettle.params.catalogue import scenario_record, toml_value
+from resettle.sim.seeds import replication_seeds
+from resettle.store.atomic import write_atomically
+from resettle.store.provenance import now, provenance, write_json
+
+FLUSH_RUNS = 50  # write a shard after this many finished runs...
+FLUSH_SECONDS = 2.0  # ...or this many seconds, whichever comes first
+IN_FLIGHT_PER_WORKER = 4  # submitted-but-unfinished runs per worker (bounds driver memory)
+
+
+def run_key(point: int, scenario_index: int, replication: int) -> str:
+    """The run's key: sortable, unique within the sweep."""
+    return f"p{point:07d}-s{scenario_index:02d}-r{replication:05d}"
+
+
+def make_jobs(spec: SweepSpec, points: pd.DataFrame) -> list[Job]:
+    """Every point x scenario x replication, with seeds drawn now (before dispatch). Each
+    job runs to the last kept year and keeps only the kept years and metrics."""
+    seeds = replication_seeds(spec.seed, spec.replications)
+    names = [f.name for f in spec.factors]
+    months = tuple(12 * y for y in spec.years)
+    jobs = []
+    for row in points.itertuples(index=False):
+        overrides = tuple((n, _plain(getattr(row, n))) for n in names)
+        for s_index, scenario in enumerate(spec.scenarios):
+            for rep, seed in enumerate(seeds):
+                jobs.append(Job(scenario, rep, seed, overrides=overrides, months=max(months),
+                                keep_months=months, metrics=spec.metrics,
+                                key=run_key(row.point, s_index, rep), point=int(row.point)))
+    return jobs
+
+
+def _plain(value: object) -> object:
+    """numpy scalars to Python values (Mesa seeds and TOML-like parameters)."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def result_rows(job: Job, result: JobResult) -> list[dict]:
+    """A finished job's rows of results.parquet: one per kept year."""
+    base = {"key": job.key, "point": job.point, "scenario": job.scenario.name,
+            "replication": job.replication, "seed": job.seed}
+    return [{**base, "year": int(r["month"] // 12), **{m: float(r[m]) for m in job.metrics}}
+            for _, r in result.monthly.iterrows()]
+
+
+# ---- the directory ----------------------------------------------------------------------
+def prepare(spec: SweepSpec, out: Path, spec_text: str,
+            argv: list[str] | None = None) -> pd.DataFrame:
+    """Create a new sweep directory (whole, or not at all); returns the design points."""
+    points = design_points(spec)
+    info = provenance(command=argv, root_seed=spec.seed,
+                      seeds=replication_seeds(spec.seed, spec.replications),
+                      scenarios=[scenario_record(s) for s in spec.scenarios],
+                      fingerprint=spec.fingerprint(), digest=spec.digest(),
+                      runs=len(points) * len(spec.scenarios) * spec.replications, sessions=[])
+
+    def fill(tmp: Path) -> None:
+        (tmp / "shards").mkdir()
+        (tmp / "failures").mkdir()
+        (tmp / "spec.toml").write_text(spec_text, "utf-8")
+        points.to_parquet(tmp / "points.parquet", index=False)
+        write_json(tmp / "sweep.json", info)
+
+    if out.exists() and any(out.iterdir()):
+        raise OutputError(f"{out}: output directory exists and is not empty; use --resume "
+                          f"{out} to continue it, or another --out")
+    write_atomically(out, fill, force=True)
+    return points
+
+
+def reopen(out: Path, spec: SweepSpec | None) -> tuple[SweepSpec, pd.DataFrame]:
+    """Open an existing sweep directory; refuse a different spec, naming the difference."""
+    if not (out / "sweep.json").exists():
+        raise SweepError(f"{out}: not a sweep directory (no sweep.json)")
+    stored = load_sweep(out / "spec.toml")
+    started = json.loads((out / "sweep.json").read_text("utf-8"))
+    if stored.digest() != started.get("digest"):
+        raise SweepError(f"{out}: its scenario files changed since the sweep started: "
+                         f"{difference(started.get('fingerprint', {}), stored.fingerprint())}")
+    if spec is not None and spec.digest() != stored.digest():
+        raise SweepError(f"{out}: made by a different spec: "
+                         f"{difference(stored.fingerprint(), spec.fingerprint())}")
+    discard_partial(out)
+    return stored, pd.read_parquet(out / "points.parquet")
+
+
+def difference(a: dict, b: dict) -> str:
+    """The first field in which two spec fingerprints differ (compared as JSON)."""
+    a, b = (json.loads(json.dumps(x, sort_keys=True, default=str)) for x in (a, b))
+    for key in a:
+        if a[key] != b.get(key):
+            return f"{key} was {a[key]!r}, now {b.get(key)!r}"
+    return "contents differ"
+
+
+def discard_partial(out: Path) -> None:
+    """Remove temporary files and unreadable shards (a crash mid-write)."""
+    for tmp in list(out.glob("**/.tmp-*")):
+        tmp.unlink()
+    for shard in (out / "shards").glob("part-*.parquet"):
+        try:
+            pd.read_parquet(shard, columns=["key"])
+        except Exception:
+            shard.unlink()
+
+
+def finished_keys(out: Path) -> set[str]:
+    """Keys of runs whose results are on disk."""
+    keys: set[str] = set()
+    for shard in (out / "shards").glob("part-*.parquet"):
+        keys.update(pd.read_parquet(shard, columns=["key"])["key"])
+    return keys
+
+
+def failed_keys(out: Path) -> set[str]:
+    """Keys of runs recorded as failed and not finished since (a crash between writing a
+    retried run's shard and deleting its failure record leaves both)."""
+    return {p.stem for p in (out / "failures").glob("*.json")} - finished_keys(out)
+
+
+def write_file(path: Path, write) -> None:
+    """Write a file of the sweep directory atomically (``.tmp-<name>``, then renamed)."""
+    write_atomically(path, write, directory=False)
+
+
+class ShardWriter:
+    """Buffers finished runs and writes them as shards; records failures at once."""
+
+    def __init__(self, out: Path) -> None:
+        self.out, self.rows, self.count = out, [], 0
+        self.last = time.monotonic()
+
+    def add(self, rows: list[dict]) -> None:
+        """A finished run's rows."""
+        self.rows.extend(rows)
+        self.count += 1
+        if self.count >= FLUSH_RUNS or time.monotonic() - self.last >= FLUSH_SECONDS:
+            self.flush()
+
+    def fail(self, key: str, text: str) -> None:
+        """A failed run: its traceback, in failures/<key>.json."""
+        write_file(self.out / "failures" / f"{key}.json",
+                     lambda p: p.write_text(json.dumps({"key": key, "traceback": text}),
+                                            "utf-8"))
+
+    def flush(self) -> None:
+        """Write the buffered runs as one shard."""
+        if self.rows:
+            name = f"part-{time.time_ns():020d}-{os.getpid()}.parquet"
+            frame = pd.DataFrame(self.rows)
+            write_file(self.out / "shards" / name,
+                         lambda p: frame.to_parquet(p, index=False))
+            for key in frame["key"].unique():
+                (self.out / "failures" / f"{key}.json").unlink(missing_ok=True)
+        self.rows, self.count, self.last = [], 0, time.monotonic()
+
+
+# ---- running ----------------------------------------------------------------------------
+def submit_bounded(executor: Executor, jobs: list[Job], limit: int) -> Iterator[Future]:
+    """Submit jobs keeping at most ``limit`` unfinished; yield futures as they finish."""
+    pending: dict[Future, Job] = {}
+    queue = iter(jobs)
+    for job in queue:
+        pending[executor.submit(run_job, job)] = job
+        if len(pending) >= limit:
+            break
+    while pending:
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            job = pending.pop(future)
+            yield future, job
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending[executor.submit(run_job, nxt)] = nxt
+
+
+def execute(jobs: list[Job], executor: Executor, workers: int, writer: ShardWriter,
+            progress: bool) -> int:
+    """Run ``jobs``; a run that raises is recorded as failed and the sweep goes on (a pool
+    whose worker died is not a run's failure: that stops the sweep). Returns how many failed."""
+    failures = 0
+    bar = tqdm(total=len(jobs), desc="sweep", unit="run", disable=not progress)
+    try:
+        for future, job in submit_bounded(executor, jobs, IN_FLIGHT_PER_WORKER * workers):
+            try:
+                writer.add(result_rows(job, future.result()))
+            except BrokenExecutor:
+                raise
+            except Exception as err:  # the run's own error, with the worker's traceback
+                writer.fail(job.key, "".join(traceback.format_exception(err)))
+                failures += 1
+            bar.update(1)
+    finally:
+        writer.flush()
+        bar.close()
+    return failures
+
+
+def pending_jobs(jobs: Iterable[Job], out: Path, retry_failed: bool) -> list[Job]:
+    """Jobs not yet finished; failed ones only when retrying (and then only those)."""
+    done, failed = finished_keys(out), failed_keys(out)
+    if retry_failed:
+        return [j for j in jobs if j.key in failed]
+    return [j for j in jobs if j.key not in done and j.key not in failed]
+
+
+def consolidate(out: Path, spec: SweepSpec) -> pd.DataFrame | None:
+    """When every run is finished: results.parquet (sorted, one row per run-year)."""
+    shards = sorted((out / "shards").glob("part-*.parquet"))
+    if not shards:
+        return None
+    frame = pd.concat([pd.read_parquet(s) for s in shards], ignore_index=True)
+    frame = frame.drop_duplicates(["key", "year"]).sort_values(["key", "year"])
+    frame = frame.reset_index(drop=True)
+    expected = len(pd.read_parquet(out / "points.parquet")) * len(spec.scenarios) \
+        * spec.replications
+    if frame["key"].nunique() == expected:
+        write_file(out / "results.parquet", lambda p: frame.to_parquet(p, index=False))
+    return frame
+
+
+@dataclass
+class SweepOutcome:
+    """What a call to run_sweep did."""
+
+    out: Path
+    runs: int
+    ran: int
+    failed: int
+    complete: bool
+    seconds: float
+
+
+def run_sweep(out: Path, executor: Executor, workers: int, spec: SweepSpec | None = None,
+              spec_text: str | None = None, resume: bool = False, retry_failed: bool = False,
+              progress: bool = True, argv: list[str] | None = None) -> SweepOutcome:
+    """Start (``spec`` + ``spec_text``) or resume a sweep in ``out``; ``argv`` is the command
+    recorded in sweep.json."""
+    start = time.perf_counter()
+    if resume or retry_failed:
+        spec, points = reopen(out, spec)
+    else:
+        points = prepare(spec, out, spec_text, argv)
+    jobs = make_jobs(spec, points)
+    todo = pending_jobs(jobs, out, retry_failed)
+    failed = execute(todo, executor, workers, ShardWriter(out), progress)
+    complete = not failed_keys(out) and len(finished_keys(out)) == len(jobs)
+    if complete:
+        consolidate(out, spec)
+    record_timing(out, len(todo), time.perf_counter() - start)
+    return SweepOutcome(out, len(jobs), len(todo), failed, complete,
+                        time.perf_counter() - start)
+
+
+def record_timing(out: Path, ran: int, seconds: float) -> None:
+    """Append this session's timing to sweep.json."""
+    info = json.loads((out / "sweep.json").read_text("utf-8"))
+    info.setdefault("sessions", []).append({"ended": now(), "runs": ran,
+                                            "seconds": round(seconds, 2)})
+    info["seconds"] = round(sum(s["seconds"] for s in info["sessions"]), 2)
+    write_file(out / "sweep.json", lambda p: write_json(p, info))  # resume reads it
+
+
+def copy_spec_text(path: Path) -> str:
+    """The spec as TOML with scenario paths made absolute, so spec.toml stands alone."""
+    raw = load_sweep(path).raw
+    sweep = {**raw["sweep"], "scenarios": [str((path.parent / f).resolve())
+                                           for f in raw["sweep"]["scenarios"]]}
+    lines = [f"# copied from {path}", "[sweep]"]
+    lines += [f"{k} = {toml_value(v)}" for k, v in sweep.items()]
+    for name, entry in raw.get("parameters", {}).items():
+        lines += ["", f"[parameters.{name}]"]
+        lines += [f"{k} = {toml_value(v)}" for k, v in entry.items()]
+    return "\n".join(lines) + "\n"
+
+
+def sweep_file(path: str | Path, out: str | Path, workers: int | None = None,
+               progress: bool = False) -> SweepOutcome:
+    """Run the sweep file ``path`` into ``out`` on a local process pool (for notebooks)."""
+    from resettle.experiments.executors import default_workers, local_executor
+
+    path, out = Path(path), Path(out)
+    executor, n, close = local_executor(workers or default_workers())
+    try:
+        return run_sweep(out, executor, n, load_sweep(path), copy_spec_text(path),
+                         progress=progress)
+    finally:
+        close()

@@ -1,0 +1,293 @@
+"""Sweep specifications (TOML): which scenarios to compare, which parameters vary and how,
+the design, replications, seed, and what to keep.
+
+    [sweep]
+    name = "fees-and-training"
+    scenarios = ["../scheme1.toml", "../scheme2.toml"]  # relative to this file
+    design = "latin_hypercube"   # full_factorial | latin_hypercube | sobol | morris
+    samples = 64                 # points (LHS), base N = 2^k (sobol), trajectories (morris)
+    replications = 4
+    seed = 2026
+    metrics = ["attitude", "maturity"]
+    years = [5, 15]
+
+    [parameters.enforcement_probability]
+    range = [0.05, 0.6]
+    [parameters.training_capacity]
+    range = [0, 100]
+    integer = true
+    [parameters.property_fee_payer]
+    values = ["collective", "households"]
+
+Every problem is reported as one ScenarioError line naming the file and the key, before any
+run starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from resettle.errors import ScenarioError
+from resettle.outcomes import COMPARABLE, DEFAULT_METRICS
+from resettle.params.scenario import Scenario, load_scenario, parameter_owner
+from resettle.params.schema import unknown_key_message
+
+DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
+SWEEP_KEYS = {"name", "scenarios", "design", "samples", "replications", "seed", "metrics",
+              "years", "horizon_years", "levels"}
+PARAM_KEYS = {"range", "values", "integer"}
+DEFAULT_LEVELS = 3  # full factorial of a range, and Morris grid levels (assumption: 3 and 4)
+MORRIS_LEVELS = 4
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One varied parameter: a numeric range (``integer`` or not) or a list of values."""
+
+    name: str
+    low: float | None = None
+    high: float | None = None
+    integer: bool = False
+    values: tuple = ()
+
+    @property
+    def categorical(self) -> bool:
+        """True for a list of values."""
+        return bool(self.values)
+
+    def scale(self, u: float):
+        """Map u in [0, 1) to a parameter value."""
+        if self.categorical:
+            return self.values[min(int(u * len(self.values)), len(self.values) - 1)]
+        if self.integer:
+            return int(min(self.low + int(u * (self.high - self.low + 1)), self.high))
+        return float(self.low + u * (self.high - self.low))
+
+    def grid(self, levels: int) -> list:
+        """Values for a full factorial."""
+        if self.categorical:
+            return list(self.values)
+        if self.integer:
+            return sorted({round(v) for v in _linspace(self.low, self.high, levels)})
+        return [float(v) for v in _linspace(self.low, self.high, levels)]
+
+
+def _linspace(low: float, high: float, k: int) -> list[float]:
+    return [low + (high - low) * i / (k - 1) for i in range(k)] if k > 1 else [low]
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A validated sweep specification."""
+
+    name: str
+    scenarios: tuple[Scenario, ...]
+    factors: tuple[Factor, ...]
+    design: str
+    samples: int
+    replications: int
+    seed: int
+    metrics: tuple[str, ...]
+    years: tuple[int, ...]
+    levels: int = DEFAULT_LEVELS
+    source: str = ""
+    raw: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def horizon(self) -> int:
+        """Horizon in years (shared by every scenario)."""
+        return self.scenarios[0].horizon_years
+
+    def fingerprint(self) -> dict:
+        """What identifies the sweep's results: scenarios' values, factors, design, seeds."""
+        return {"name": self.name, "design": self.design, "samples": self.samples,
+                "replications": self.replications, "seed": self.seed, "levels": self.levels,
+                "metrics": list(self.metrics), "years": list(self.years),
+                "factors": [asdict(f) for f in self.factors],
+                "scenarios": {s.name: _scenario_digest(s) for s in self.scenarios}}
+
+    def digest(self) -> str:
+        """A short hash of the fingerprint."""
+        text = json.dumps(self.fingerprint(), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _scenario_digest(s: Scenario) -> str:
+    skip = {"files", "description_zh"}  # a translation changes no result (nor old digests)
+    text = json.dumps({k: v for k, v in s.to_dict().items() if k not in skip}, sort_keys=True,
+                      default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def load_sweep(path: str | Path) -> SweepSpec:
+    """Read and validate a sweep file; errors name the file and the key."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise ScenarioError(f"{path}: cannot read sweep file ({err})") from None
+    try:
+        return _build(path, raw)
+    except ScenarioError as err:
+        raise err.with_file(path) from None
+
+
+def _build(path: Path, raw: dict) -> SweepSpec:
+    for key in raw:
+        if key not in ("sweep", "parameters"):
+            raise ScenarioError(unknown_key_message("section", key, {"sweep", "parameters"}))
+    table = raw.get("sweep")
+    if not isinstance(table, dict):
+        raise ScenarioError("[sweep]: missing required section")
+    for key in table:
+        if key not in SWEEP_KEYS:
+            raise ScenarioError(unknown_key_message("[sweep]", key, SWEEP_KEYS))
+    scenarios = _scenarios(path, table)
+    factors = _factors(raw.get("parameters", {}), scenarios[0])
+    spec = SweepSpec(
+        name=_text(table, "name"), scenarios=scenarios, factors=factors,
+        design=_choice(table, "design", DESIGNS), samples=_int(table, "samples", 1, 16),
+        replications=_int(table, "replications", 1, 1), seed=_int(table, "seed", 0, 0),
+        metrics=_metrics(table), years=_years(table, scenarios[0].horizon_years),
+        levels=_int(table, "levels", 2, DEFAULT_LEVELS), source=str(path), raw=raw)
+    _check_design(spec)
+    return spec
+
+
+def _text(table: dict, key: str) -> str:
+    value = table.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ScenarioError(f"[sweep] {key}: missing required key; give a non-empty text")
+    return value
+
+
+def _int(table: dict, key: str, minimum: int, default: int) -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ScenarioError(f"[sweep] {key}: {value!r} is not allowed; use a whole number "
+                            f">= {minimum}")
+    return value
+
+
+def _choice(table: dict, key: str, allowed: tuple[str, ...]) -> str:
+    value = table.get(key)
+    if value not in allowed:
+        raise ScenarioError(f"[sweep] {key}: {value!r} is not allowed; use one of "
+                            + ", ".join(repr(a) for a in allowed))
+    return value
+
+
+def _scenarios(path: Path, table: dict) -> tuple[Scenario, ...]:
+    files = table.get("scenarios")
+    if not isinstance(files, list) or not files or not all(isinstance(f, str) for f in files):
+        raise ScenarioError("[sweep] scenarios: give a list of one or more scenario files")
+    scenarios = [load_scenario(path.parent / f) for f in files]
+    if "horizon_years" in table:
+        years = _int(table, "horizon_years", 1, 15)
+        scenarios = [s.replace(horizon_years=years) for s in scenarios]
+    if len({s.horizon_years for s in scenarios}) > 1:
+        raise ScenarioError("[sweep] scenarios: horizons differ; set [sweep] horizon_years")
+    if len({s.name for s in scenarios}) != len(scenarios):
+        raise ScenarioError("[sweep] scenarios: scenario names must differ")
+    return tuple(scenarios)
+
+
+def _metrics(table: dict) -> tuple[str, ...]:
+    metrics = table.get("metrics", list(DEFAULT_METRICS))
+    known = set(COMPARABLE)
+    if not isinstance(metrics, list) or not metrics:
+        raise ScenarioError("[sweep] metrics: give a list of metric names")
+    for metric in metrics:
+        if metric not in known:
+            raise ScenarioError(unknown_key_message("[sweep] metrics:", str(metric), known))
+    return tuple(metrics)
+
+
+def _years(table: dict, horizon: int) -> tuple[int, ...]:
+    years = table.get("years", [horizon])
+    if not isinstance(years, list) or not years:
+        raise ScenarioError("[sweep] years: give a list of years")
+    for year in years:
+        if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= horizon:
+            raise ScenarioError(f"[sweep] years: {year!r} is not allowed; use years in "
+                                f"[1, {horizon}]")
+    return tuple(sorted(set(years)))
+
+
+def _factors(params: dict, scenario: Scenario) -> tuple[Factor, ...]:
+    if not isinstance(params, dict) or not params:
+        raise ScenarioError("[parameters]: give at least one parameter to vary")
+    owner = parameter_owner()
+    factors = []
+    for name, entry in params.items():
+        if name not in owner:
+            raise ScenarioError(unknown_key_message("[parameters]", name, set(owner)))
+        factors.append(_factor(name, entry, scenario))
+    return tuple(factors)
+
+
+def _factor(name: str, entry: object, scenario: Scenario) -> Factor:
+    where = f"[parameters.{name}]"
+    if not isinstance(entry, dict) or not entry:
+        raise ScenarioError(f"{where}: give range = [low, high] or values = [...]")
+    for key in entry:
+        if key not in PARAM_KEYS:
+            raise ScenarioError(unknown_key_message(where, key, PARAM_KEYS))
+    if ("range" in entry) == ("values" in entry):
+        raise ScenarioError(f"{where}: give exactly one of range or values")
+    factor = _values_factor(name, entry, where) if "values" in entry else \
+        _range_factor(name, entry, where)
+    for value in _extremes(factor):
+        _check_value(scenario, name, value, where)
+    return factor
+
+
+def _values_factor(name: str, entry: dict, where: str) -> Factor:
+    values = entry["values"]
+    if not isinstance(values, list) or not values:
+        raise ScenarioError(f"{where} values: empty; give at least one value")
+    return Factor(name=name, values=tuple(values))
+
+
+def _range_factor(name: str, entry: dict, where: str) -> Factor:
+    bounds = entry["range"]
+    if not isinstance(bounds, list) or len(bounds) != 2 or not all(
+            isinstance(b, int | float) and not isinstance(b, bool) for b in bounds):
+        raise ScenarioError(f"{where} range: give two numbers [low, high]")
+    low, high = bounds
+    if low > high:
+        raise ScenarioError(f"{where} range: lower bound {low} > upper bound {high}")
+    if low == high:
+        raise ScenarioError(f"{where} range: empty range [{low}, {high}]; give values = "
+                            f"[{low}] to fix it")
+    integer = entry.get("integer", False)
+    if not isinstance(integer, bool):
+        raise ScenarioError(f"{where} integer: expected true or false")
+    return Factor(name=name, low=low, high=high, integer=integer)
+
+
+def _extremes(factor: Factor) -> list:
+    if factor.categorical:
+        return list(factor.values)
+    cast = int if factor.integer else float
+    return [cast(factor.low), cast(factor.high)]
+
+
+def _check_value(scenario: Scenario, name: str, value: object, where: str) -> None:
+    try:
+        scenario.replace(**{name: value})
+    except ScenarioError as err:
+        raise ScenarioError(f"{where}: {err}") from None
+
+
+def _check_design(spec: SweepSpec) -> None:
+    if spec.design == "sobol" and spec.samples & (spec.samples - 1):
+        raise ScenarioError(f"[sweep] samples: {spec.samples} is not a power of two, which a "
+                            "Sobol design needs (e.g. 64, 128, 256)")

@@ -1,0 +1,210 @@
+"""Scenarios: a named set of community facts, levers and uncertainties, read from TOML.
+
+A scenario file has a required ``[scenario]`` table (``name``; optional ``description``,
+``description_zh`` (the description in Chinese, for ``--lang zh`` reports), ``horizon_years``
+and ``extends``, a path relative to the file) and optional ``[community]``,
+``[levers]``, ``[uncertainties]`` and ``[switch]`` tables. Values not given come from the file
+it extends, else from the built-in defaults (Dongyu under Scheme 1). ``[switch]`` (``year``,
+``to``: another scenario file whose levers apply from that year on, and an optional
+``levers`` table on top) makes a phased scenario.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from resettle.errors import ScenarioError
+from resettle.params.schema import unknown_key_message
+from resettle.params.sections import Community, Levers, Uncertainties
+
+SECTIONS = {"community": Community, "levers": Levers, "uncertainties": Uncertainties}
+HEADER_KEYS = {"name", "description", "description_zh", "horizon_years", "extends"}
+SWITCH_KEYS = {"year", "to", "levers"}
+MAX_HORIZON_YEARS = 100  # assumption: nobody plans a resettlement community past a century
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything a run needs except the seed. Frozen: build a changed copy with ``replace``."""
+
+    name: str = "baseline"
+    description: str = "Dongyu under Scheme 1 with the built-in defaults"
+    horizon_years: int = 15
+    community: Community = field(default_factory=Community)
+    levers: Levers = field(default_factory=Levers)
+    uncertainties: Uncertainties = field(default_factory=Uncertainties)
+    switch_year: int | None = None
+    switch_levers: Levers | None = None
+    files: tuple[str, ...] = ()
+    description_zh: str | None = None  # the description in Chinese, when the file gives one
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.horizon_years, int) or isinstance(self.horizon_years, bool) \
+                or not 1 <= self.horizon_years <= MAX_HORIZON_YEARS:
+            raise ScenarioError(f"[scenario] horizon_years: {self.horizon_years!r} is out of "
+                                f"range; use a whole number in [1, {MAX_HORIZON_YEARS}]")
+        if (self.switch_year is None) != (self.switch_levers is None):
+            raise ScenarioError("[switch] year and to: give both or neither")
+        if self.switch_year is not None and not 0 <= self.switch_year <= self.horizon_years:
+            raise ScenarioError(f"[switch] year: {self.switch_year!r} is beyond the horizon; "
+                                f"use a whole number in [0, {self.horizon_years}]")
+
+    @property
+    def months(self) -> int:
+        """Horizon in months (one model step is one month)."""
+        return 12 * self.horizon_years
+
+    def replace(self, **overrides: Any) -> Scenario:
+        """A copy with parameters changed by their field names, in any section.
+
+        ``scenario.replace(property_fee_payer="households", confidence_bound=0.2)``; header
+        fields (``name``, ``horizon_years``, ``switch_year``...) may be given too.
+        """
+        by_section: dict[str, dict] = {name: {} for name in SECTIONS}
+        header = {}
+        owner = parameter_owner()
+        header_fields = {f.name for f in fields(self)} - set(SECTIONS)
+        for key, value in overrides.items():
+            if key in owner:
+                by_section[owner[key]][key] = value
+            elif key in header_fields:
+                header[key] = value
+            else:
+                raise ScenarioError(unknown_key_message("[overrides]", key,
+                                                        set(owner) | header_fields))
+        sections = {name: dataclasses.replace(getattr(self, name), **vals)
+                    for name, vals in by_section.items() if vals}
+        return dataclasses.replace(self, **header, **sections)
+
+    def to_dict(self) -> dict:
+        """Plain nested dict (for manifests and reports)."""
+        return dataclasses.asdict(self)
+
+
+def parameter_owner() -> dict[str, str]:
+    """Map each parameter name to the section that holds it (names are unique across sections)."""
+    return {f.name: section for section, cls in SECTIONS.items() for f in fields(cls)}
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file. Raises ScenarioError naming the file and the key."""
+    path = Path(path)
+    try:
+        return _load(path, seen=())
+    except ScenarioError as err:
+        raise err.with_file(path) from None
+
+
+def load_scenarios(paths: list[Path], years: int | None = None) -> list[Scenario]:
+    """Load scenario files for one study: apply ``--years`` (a common horizon) and refuse
+    duplicate names (their results could not be told apart)."""
+    scenarios = []
+    for path in paths:
+        scenario = load_scenario(path)
+        if years is not None:
+            try:
+                scenario = scenario.replace(horizon_years=years)
+            except ScenarioError as err:
+                raise ScenarioError(f"{path}: --years {years}: {err}") from None
+        scenarios.append(scenario)
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise ScenarioError(f"scenario names must differ, got {names}")
+    return scenarios
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError(f"{path}: cannot read ({err.__class__.__name__})") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: not valid TOML ({err})") from None
+
+
+def _load_reference(path: Path, seen: tuple[Path, ...], key: str) -> Scenario:
+    """Load a file named by ``key`` (``[scenario] extends`` or ``[switch] to``)."""
+    if path.resolve() in seen:
+        raise ScenarioError(f"{key}: circular reference to {path}")
+    try:
+        return _load(path, seen)
+    except ScenarioError as err:
+        raise ScenarioError(f"{key} = '{path.name}': {err}") from None
+
+
+def _load(path: Path, seen: tuple[Path, ...]) -> Scenario:
+    data = _read_toml(path)
+    try:
+        return _build(path, data, (*seen, path.resolve()))
+    except ScenarioError as err:
+        raise err.with_file(path) from None
+
+
+def _build(path: Path, data: dict, seen: tuple[Path, ...]) -> Scenario:
+    for key in data:
+        if key not in {"scenario", "switch", *SECTIONS}:
+            raise ScenarioError(unknown_key_message("section", key,
+                                                    {"scenario", "switch", *SECTIONS}))
+    header = _header(data)
+    base = (_load_reference(path.parent / header["extends"], seen, "[scenario] extends")
+            if "extends" in header else Scenario())
+    sections = {name: cls.from_mapping(_table(data, name), getattr(base, name))
+                for name, cls in SECTIONS.items()}
+    switch_year, switch_levers = _switch(path, data, base, seen)
+    # a Chinese description is inherited only with the English one it translates
+    description_zh = header.get("description_zh",
+                                None if "description" in header else base.description_zh)
+    return Scenario(name=header["name"],
+                    description=header.get("description", base.description),
+                    description_zh=description_zh,
+                    horizon_years=header.get("horizon_years", base.horizon_years),
+                    switch_year=switch_year, switch_levers=switch_levers,
+                    files=(*base.files, str(path)), **sections)
+
+
+def _table(data: dict, name: str) -> dict:
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise ScenarioError(f"[{name}]: expected a table, got {table!r}")
+    return table
+
+
+def _header(data: dict) -> dict:
+    if "scenario" not in data:
+        raise ScenarioError("[scenario]: missing required section (with at least name = \"...\")")
+    header = _table(data, "scenario")
+    for key in header:
+        if key not in HEADER_KEYS:
+            raise ScenarioError(unknown_key_message("[scenario]", key, HEADER_KEYS))
+    if not isinstance(header.get("name"), str) or not header["name"].strip():
+        raise ScenarioError("[scenario] name: missing required key; give a non-empty text")
+    for key in ("description", "description_zh", "extends"):
+        if key in header and not isinstance(header[key], str):
+            raise ScenarioError(f"[scenario] {key}: expected text, got {header[key]!r}")
+    return header
+
+
+def _switch(path: Path, data: dict, base: Scenario,
+            seen: tuple[Path, ...]) -> tuple[int | None, Levers | None]:
+    if "switch" not in data:
+        return base.switch_year, base.switch_levers
+    table = _table(data, "switch")
+    for key in table:
+        if key not in SWITCH_KEYS:
+            raise ScenarioError(unknown_key_message("[switch]", key, SWITCH_KEYS))
+    year = table.get("year")
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise ScenarioError(f"[switch] year: expected a whole number of years, got {year!r}")
+    if not isinstance(table.get("to"), str):
+        raise ScenarioError("[switch] to: missing required key; give the scenario file whose "
+                            "levers apply after the switch")
+    target = _load_reference(path.parent / table["to"], seen, "[switch] to")
+    levers = Levers.from_mapping(_table(table, "levers"), target.levers)
+    return year, levers

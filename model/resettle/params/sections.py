@@ -1,0 +1,353 @@
+"""The model's parameters: the Dongyu community, the planner's levers, and the uncertainties.
+
+Every field names its unit and its source: a section of ``shared/seed/BRIEF.md`` (written
+``§``), a paper, or ``assumption`` together with the range sweeps may vary it over.
+Levers are what a planner chooses (Scheme 1 and Scheme 2 differ only here); uncertainties are
+behavioural constants nobody controls. ``resettle params`` prints this catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from resettle.errors import ScenarioError
+from resettle.params.schema import ASSUMPTION, Section, param
+
+A = ASSUMPTION
+VILLAGES = ("Liduan", "Waiduan", "Liu", "Linjia")  # BRIEF §2 (§1): 里段, 外段, 六村, 林家
+
+
+@dataclass(frozen=True)
+class Community(Section):
+    """Initial state of the community (BRIEF §2); what the seed does not give is an assumption."""
+
+    section_name = "community"
+
+    village_names: tuple = param(VILLAGES, unit="name", source="§1")
+    households: int = param(1750, unit="households", source="§1", low=4, high=2_000_000)
+    residents: int = param(4200, unit="persons", source="§1 ('4,000+'); exact value assumption",
+                           low=4, high=5_000_000)
+    temporary_residents: int = param(800, unit="persons", source=A + " (redacted in §1)",
+                                     low=0, high=5_000_000,
+                                     doc="non-local renters; enter as rent paid to households")
+    tenants_per_rented_unit: float = param(2.0, unit="persons/unit", source=A, low=1, high=6)
+    rent_per_unit_month: float = param(400.0, unit="yuan/month", source=A, low=100, high=2000)
+    party_members: int = param(98, unit="persons", source="§1", low=0, high=500_000)
+    party_member_mean_age: float = param(60.0, unit="years",
+                                         source="§1, §3 ('mostly older'); value assumption",
+                                         low=45, high=70)
+    cadres: int = param(20, unit="persons",
+                        source="§1(1) (4 secretaries + 4 former heads + members); total assumption",
+                        low=8, high=200)
+    cadre_mean_age: float = param(53.0, unit="years", source="§2.3 ('over 50')", low=50, high=60)
+    cadre_low_schooling_share: float = param(0.75, unit="share", source="§2.3", low=0, high=1,
+                                             doc="junior-high schooling or less")
+    cadre_college_share: float = param(0.05, unit="share",
+                                       source="§2.3 ('very few'); value assumption",
+                                       low=0, high=0.25)
+    assets_per_capita: tuple = param((38300.0, 35900.0, 33400.0, 31000.0), unit="yuan/person",
+                                     source="§1 feature 1 (31,000–38,300); order assumption",
+                                     low=31000, high=38300)
+    collective_share: float = param(0.30, unit="share", source="§1 feature 1", low=0, high=1,
+                                    doc="share of cooperative income kept as collective share")
+    collective_retained_per_capita: tuple = param(
+        (17000.0, 16000.0, 15000.0, 14000.0), unit="yuan/person",
+        source="§1 feature 1 (14,000–17,000); order assumption", low=14000, high=17000)
+    property_fee_per_year: float = param(420000.0, unit="yuan/year", source="§1(2)",
+                                         low=0, high=1e9)
+    startup_district: float = param(600000.0, unit="yuan", source="§1(2)", low=0, high=1e9)
+    startup_town: float = param(200000.0, unit="yuan", source="§1(2)", low=0, high=1e9)
+    startup_per_village: float = param(200000.0, unit="yuan", source="§1(2)", low=0, high=1e9)
+    community_income_per_year: float = param(
+        900000.0, unit="yuan/year", source="§1(2) (rents, stalls, supermarket); value assumption",
+        low=0, high=1e9)
+    community_running_cost_per_year: float = param(
+        850000.0, unit="yuan/year", source="§1 feature 1 (income covers running costs); "
+        "value assumption", low=0, high=1e9)
+    mass_org_demand_share: float = param(0.55, unit="share", source="§2.4", low=0, high=1)
+    village_household_shares: tuple = param((0.25, 0.25, 0.25, 0.25), unit="share",
+                                            source=A, low=0.05, high=0.7)
+    households_per_building: int = param(30, unit="households", source=A, low=6, high=200)
+    village_clustering: float = param(0.6, unit="share", source=A, low=0, high=1,
+                                      doc="share of households housed in their own village's "
+                                          "block of buildings; the rest are placed at random")
+    age_shares: tuple = param((0.14, 0.34, 0.32, 0.20), unit="share", source=A,
+                              low=0.0, high=0.8, doc="residents aged 0-15, 16-39, 40-59, 60+")
+    female_share: float = param(0.5, unit="share", source=A, low=0.4, high=0.6)
+    schooling_under40: tuple = param((0.10, 0.45, 0.33, 0.12), unit="share", source=A,
+                                     low=0, high=1,
+                                     doc="primary-or-less, junior high, senior high, college")
+    schooling_40_59: tuple = param((0.35, 0.50, 0.13, 0.02), unit="share", source=A,
+                                   low=0, high=1)
+    schooling_60plus: tuple = param((0.75, 0.20, 0.05, 0.0), unit="share", source=A,
+                                    low=0, high=1)
+    initial_employment: tuple = param(
+        (0.70, 0.60, 0.35, 0.08), unit="share",
+        source=A + " (landless-farmer re-employment; '4050' group hard to employ)", low=0,
+        high=1, doc="employed share of: under 40, men 40-49, the 4050 group, 60+")
+    initial_attitude_mean: float = param(0.30, unit="0..1",
+                                         source="§1 ('left the fields but not the mind'); "
+                                                "value assumption", low=0, high=1)
+    initial_attitude_sd: float = param(0.12, unit="0..1", source=A, low=0, high=0.3)
+    attitude_age_gradient: float = param(-0.04, unit="per decade of age", source=A,
+                                         low=-0.15, high=0.05)
+    village_attitude_offsets: tuple = param((0.04, 0.02, -0.02, -0.04), unit="0..1",
+                                            source=A, low=-0.2, high=0.2)
+    initial_service_quality: float = param(0.5, unit="0..1", source=A, low=0, high=1)
+    fee_history_months: int = param(24, unit="billing periods",
+                                    source="§1 (the community has run about two years)",
+                                    low=0, high=120,
+                                    doc="fee periods simulated before month 1 to set "
+                                        "enforcement lock-ins and last payments")
+
+    def check(self) -> None:
+        n = len(self.village_names)
+        for name in ("assets_per_capita", "collective_retained_per_capita",
+                     "village_household_shares", "village_attitude_offsets"):
+            if len(getattr(self, name)) != n:
+                raise ScenarioError(f"[community] {name}: expected one value per village ({n})")
+        for name in ("village_household_shares", "age_shares", "schooling_under40",
+                     "schooling_40_59", "schooling_60plus"):
+            if abs(sum(getattr(self, name)) - 1.0) > 1e-6:
+                raise ScenarioError(f"[community] {name}: shares must add up to 1")
+        if self.residents < self.households:
+            raise ScenarioError("[community] residents: must be at least the number of "
+                                f"households ({self.households})")
+        if self.party_members > self.residents or self.cadres > self.residents:
+            raise ScenarioError("[community] party_members/cadres: cannot exceed residents")
+
+
+@dataclass(frozen=True)
+class Levers(Section):
+    """What a planner chooses. Defaults are Scheme 1 (BRIEF §4); Scheme 2 is BRIEF §5."""
+
+    section_name = "levers"
+
+    branch_basis: str = param("village", unit="choice", source="§4 village / §5 building",
+                              choices=("village", "building"))
+    new_branches: int = param(2, unit="branches", source="§4, §5 (1-2)", low=1, high=2)
+    building_areas: int = param(5, unit="areas", source="§5 (4-5)", low=4, high=5)
+    cooperative_mode: str = param("village", unit="choice", source="§4 village / §5 corporate",
+                                  choices=("village", "corporate"))
+    property_fee_payer: str = param("collective", unit="choice",
+                                    source="§4 collective (代缴) / §5 households",
+                                    choices=("collective", "households"))
+    property_company: str = param("community", unit="choice",
+                                  source="§4 community / §5 spun_off (b) or outsourced (a)",
+                                  choices=("community", "spun_off", "outsourced"))
+    leadership: str = param("appointed", unit="choice", source="§4 appointed / §5 elected",
+                            choices=("appointed", "elected"))
+    general_branch_month: int = param(1, unit="month (1 = the first month)",
+                                      source="§4; timing assumption", low=1, high=240)
+    residents_committee_month: int = param(3, unit="month (1 = the first month)",
+                                           source="§4; timing assumption", low=1, high=240)
+    mass_organisations: bool = param(True, unit="switch", source="§4")
+    mass_org_interval_months: int = param(3, unit="months", source="§4; pace assumption",
+                                          low=1, high=60,
+                                          doc="one mass organisation founded every n months")
+    cadre_retire_age: float = param(60.0, unit="years", source="§4 'retire some'; age assumption",
+                                    low=50, high=75)
+    cadre_training_per_year: int = param(2, unit="cadres/year",
+                                         source="§4 'train some'; count assumption",
+                                         low=0, high=50)
+    cadre_recruit_schooled_share: float = param(0.8, unit="share",
+                                                source="§4 (young, schooled); value assumption",
+                                                low=0, high=1)
+    training_capacity: int = param(20, unit="seats (trainees at a time)",
+                                   source="§6 skills classes; count assumption",
+                                   low=0, high=100_000)
+    training_months: int = param(3, unit="months", source=A, low=1, high=12)
+    school_sessions_per_month: int = param(2, unit="sessions/month",
+                                           source="§6 community school; count assumption",
+                                           low=0, high=30)
+    culture_events_per_year: int = param(6, unit="events/year",
+                                         source="§6 festivals, groups; count assumption",
+                                         low=0, high=52)
+    member_posts: bool = param(True, unit="switch",
+                               source="§6 responsibility zones, 'one member one post'")
+    party_recruits_per_year: int = param(3, unit="members/year",
+                                         source="§6 'develop prudently'; count assumption",
+                                         low=0, high=10_000)
+    home_visits: bool = param(True, unit="switch", source="§6")
+    enforcement_probability: float = param(0.2, unit="probability/period",
+                                           source=A + " (arrears chased)", low=0, high=1)
+    penalty_rate: float = param(0.5, unit="share of evaded fee",
+                                source=A + " (Yitzhaki 1974 penalty on evaded amount)",
+                                low=0, high=5)
+    enforcement_lock_periods: int = param(6, unit="billing periods",
+                                          source=A + " (Zaklan, Westerhoff & Stauffer 2009)",
+                                          low=0, high=120)
+    sanitation_fee_month: float = param(8.0, unit="yuan/household/month",
+                                        source="§4 funding; amount assumption", low=0, high=500)
+    maintenance_fee_month: float = param(5.0, unit="yuan/household/month",
+                                         source="§4 funding; amount assumption", low=0, high=500)
+    billing_period_months: int = param(1, unit="months", source=A, low=1, high=12)
+    briefings_per_year: int = param(12, unit="meetings/year", source="§1(3), §6 (monthly)",
+                                    low=0, high=12)
+    joint_meetings_per_year: int = param(2, unit="meetings/year", source="§6 (twice a year)",
+                                         low=0, high=12)
+    branch_meetings_per_year: int = param(12, unit="meetings/year",
+                                          source=A + " ('three meetings, one lesson' norm)",
+                                          low=0, high=12)
+    election_interval_years: int = param(
+        5, unit="years", source="Organic Law of Urban Residents' Committees (2018): 5-year term",
+        low=1, high=10)
+    company_professionalisation_rate: float = param(
+        0.10, unit="per year", source="§4 'gradually professionalised'; rate assumption",
+        low=0, high=1)
+
+    def check(self) -> None:
+        """Levers are independent; nothing to cross-check."""
+
+
+@dataclass(frozen=True)
+class Uncertainties(Section):
+    """Behavioural constants nobody controls. All are assumptions unless a paper is named."""
+
+    section_name = "uncertainties"
+
+    # attitude (villager -> citizen)
+    confidence_bound: float = param(0.1, unit="0..1",
+                                    source="Deffuant et al. 2000 (ε); value chosen so that "
+                                           "younger residents urbanise faster (ODD §1)",
+                                    low=0, high=1)
+    convergence_rate: float = param(0.3, unit="0..0.5", source="Deffuant et al. 2000 (μ)",
+                                    low=0, high=0.5)
+    contacts_per_month: int = param(4, unit="rounds/month", source=A, low=0, high=60)
+    plasticity_decay: float = param(0.04, unit="per year of age over 18",
+                                    source="Krosnick & Alwin 1989 (impressionable years); "
+                                           "value assumption", low=0, high=0.1)
+    household_tie_weight: float = param(0.25, unit="weight", source=A, low=0, high=1)
+    building_tie_weight: float = param(0.20, unit="weight", source=A, low=0, high=1)
+    village_tie_weight: float = param(0.40, unit="weight", source=A, low=0, high=1)
+    workplace_tie_weight: float = param(0.15, unit="weight", source=A, low=0, high=1)
+    building_basis_tie_shift: float = param(
+        0.5, unit="share", source=A, low=0, high=1,
+        doc="share of village-tie weight moved to building ties when branches are by building")
+    building_degree: int = param(6, unit="ties/person", source=A, low=0, high=50)
+    village_degree: int = param(8, unit="ties/person", source=A, low=0, high=50)
+    tie_age_homophily: int = param(3, unit="candidates per tie",
+                                   source="McPherson, Smith-Lovin & Cook 2001 (homophily); "
+                                          "value assumption", low=1, high=10,
+                                   doc="each building/village tie goes to the closest in age of "
+                                       "this many random neighbours (1 = none)")
+    publicity_effect: float = param(0.001, unit="per month", source=A + " (§1(4) windows)",
+                                    low=0, high=0.05)
+    culture_effect: float = param(0.02, unit="per month with an event attended", source=A,
+                                  low=0, high=0.2)
+    culture_reach: float = param(0.15, unit="share per event", source=A, low=0, high=1)
+    school_effect: float = param(0.03, unit="per month with a session attended", source=A,
+                                 low=0, high=0.2)
+    school_class_size: int = param(40, unit="persons/session", source=A, low=1, high=500)
+    culture_base_reach: float = param(0.5, unit="share", source=A, low=0, high=1,
+                                      doc="reach of culture events before any mass "
+                                          "organisation exists, relative to when all four do")
+    culture_reluctant_factor: float = param(0.5, unit="share", source=A, low=0, high=1,
+                                            doc="attendance of residents who do not want mass "
+                                                "organisations, relative to those who do")
+    vanguard_effect: float = param(0.02, unit="per contact", source=A, low=0, high=0.2)
+    contacts_per_active_member: int = param(8, unit="residents/month", source=A,
+                                            low=0, high=100)
+    owner_effect: float = param(0.003, unit="per month after paying one's own fee",
+                                source="§2 problem 2 (collective payment keeps residents "
+                                       "passive); value assumption", low=0, high=0.05,
+                                doc="attitude gain from paying one's own property fee")
+    job_effect: float = param(0.006, unit="per month employed", source=A, low=0, high=0.05)
+    # fees (Allingham & Sandmo 1972; Yitzhaki 1974; Zaklan, Westerhoff & Stauffer 2009)
+    fee_temperature: float = param(0.3, unit="logit scale", source=A, low=0, high=5)
+    fee_base: float = param(0.8, unit="fee units", source=A, low=-3, high=3,
+                            doc="intrinsic motivation to pay of a household at attitude 0.5")
+    fee_attitude_weight: float = param(1.0, unit="fee units", source=A, low=0, high=5)
+    fee_quality_weight: float = param(0.4, unit="fee units", source=A, low=0, high=5)
+    fee_burden_weight: float = param(0.2, unit="fee units per 1% of income", source=A,
+                                     low=0, high=5)
+    fee_neighbour_weight: float = param(0.6, unit="fee units", source="Zaklan et al. 2009 (J); "
+                                        "value assumption", low=0, high=5)
+    # employment
+    wage_month: float = param(2000.0, unit="yuan/month", source=A, low=500, high=20000)
+    job_separation_rate: float = param(0.015, unit="per month", source=A, low=0, high=0.2)
+    outside_job_rate: float = param(0.012, unit="per month", source=A, low=0, high=0.5)
+    enterprise_openings_per_month: float = param(3.0, unit="openings per 1,000 residents",
+                                                 source=A, low=0, high=100)
+    service_jobs: float = param(10.0, unit="jobs per 1,000 residents",
+                                source="§1(5) market, supermarket, clinic; count assumption",
+                                low=0, high=200)
+    company_staff: float = param(12.0, unit="jobs per 1,000 residents",
+                                 source="§1(1) security, cleaning, greening; count assumption",
+                                 low=0, high=200)
+    local_enterprise_job_share: float = param(0.4, unit="share", source=A, low=0, high=1,
+                                              doc="initial jobs in local enterprises rather "
+                                                  "than outside the community")
+    outsourced_local_share: float = param(0.3, unit="share", source="§5 ((b) keeps jobs); "
+                                          "value assumption", low=0, high=1)
+    hire_logodds_prime: float = param(-0.4, unit="log-odds", source=A, low=-5, high=2)
+    hire_logodds_4050: float = param(-1.2, unit="log-odds",
+                                     source=A + " ('4050' hard-to-employ group)", low=-5, high=2)
+    hire_logodds_60plus: float = param(-2.5, unit="log-odds", source=A, low=-8, high=2)
+    hire_logodds_female: float = param(-0.2, unit="log-odds", source=A, low=-3, high=3)
+    hire_logodds_school: float = param(0.4, unit="log-odds per level", source=A, low=0, high=2)
+    hire_logodds_trained: float = param(1.0, unit="log-odds", source=A, low=0, high=4)
+    training_placement_share: float = param(0.3, unit="share",
+                                            source="§6 ('front post for jobs'); value assumption",
+                                            low=0, high=1)
+    min_search_probability: float = param(0.05, unit="probability/month", source=A, low=0,
+                                          high=1, doc="even the best-off look now and then")
+    search_age_limit: float = param(65.0, unit="years", source=A, low=55, high=80,
+                                    doc="nobody older looks for a job")
+    reservation_weight: float = param(1.0, unit="per wage", source=A, low=0, high=5,
+                                      doc="search falls with non-labour income per adult / wage")
+    # cooperatives, property company, community
+    asset_return_rate: float = param(0.06, unit="per year", source=A + " (factory rents, §1(2))",
+                                     low=0, high=0.2)
+    corporate_return_uplift: float = param(0.01, unit="per year", source=A, low=-0.05, high=0.05)
+    transition_months: float = param(24.0, unit="months", source=A, low=1, high=120,
+                                     doc="time constant of institutional transitions")
+    company_professionalism: tuple = param((0.4, 0.6, 0.8), unit="0..1", source=A, low=0,
+                                           high=1,
+                                           doc="starting level: community, spun_off, outsourced")
+    quality_adjust_months: float = param(6.0, unit="months", source=A, low=1, high=60)
+    # cadres and party members
+    cadre_competence: tuple = param((0.25, 0.4, 0.6, 0.8), unit="0..1", source=A, low=0,
+                                    high=1, doc="by schooling level")
+    cadre_training_gain: float = param(0.1, unit="0..1 per training", source=A, low=0, high=0.5)
+    dispatched_cadre_competence: float = param(0.8, unit="0..1", source=A, low=0, high=1)
+    member_activity: float = param(0.4, unit="probability/month", source=A, low=0, high=1)
+    member_posts_activity: float = param(0.3, unit="probability/month", source=A, low=0, high=1)
+    mobile_member_activity: float = param(0.5, unit="share", source=A + " (§3 mobile members)",
+                                          low=0, high=1,
+                                          doc="activity of members working outside, relative "
+                                              "to the others")
+    member_active_age_limit: float = param(75.0, unit="years", source=A, low=60, high=90)
+    # maturity
+    maturity_weights: tuple = param((0.2, 0.2, 0.2, 0.2, 0.2), unit="weight", source=A,
+                                    low=0, high=1,
+                                    doc="structure, routine, cadres, separation, democracy")
+    election_turnover: float = param(0.2, unit="share of local cadres", source=A, low=0,
+                                     high=1, doc="weakest cadres replaced at an election under "
+                                                 "elected leadership")
+    meeting_hold_base: float = param(0.5, unit="probability", source=A, low=0, high=1)
+    meeting_hold_slope: float = param(0.5, unit="probability", source=A, low=0, high=1)
+    # stability
+    readiness_attitude: float = param(0.5, unit="0..1", source=A, low=0, high=1)
+    grievance_memory_months: float = param(6.0, unit="months", source=A, low=1, high=60)
+    home_visit_relief: float = param(0.3, unit="share/month", source=A + " (§6 home visits)",
+                                     low=0, high=1)
+    reform_shocks: tuple = param((1.0, 0.5, 0.4, 0.3, 0.8, 0.2), unit="grievance", source=A,
+                                 low=0, high=5,
+                                 doc="fee, branches, cooperative, company spun off, company "
+                                     "outsourced, leadership")
+    enforcement_grievance: float = param(0.3, unit="grievance", source=A, low=0, high=5)
+    job_loss_grievance: float = param(0.3, unit="grievance", source=A, low=0, high=5)
+    # demography (Gompertz 1825 law of mortality; births replace deaths)
+    mortality_a: float = param(3e-5, unit="per year", source="Gompertz 1825; value assumption",
+                               low=0, high=1e-3)
+    mortality_b: float = param(0.095, unit="per year of age", source="Gompertz 1825; value "
+                               "assumption", low=0, high=0.2)
+
+    def check(self) -> None:
+        if sum(self.maturity_weights) <= 0:
+            raise ScenarioError("[uncertainties] maturity_weights: at least one must be > 0")
+        ties = (self.household_tie_weight, self.building_tie_weight, self.village_tie_weight,
+                self.workplace_tie_weight)
+        if sum(ties) <= 0:
+            raise ScenarioError("[uncertainties] *_tie_weight: at least one must be > 0")

@@ -1,0 +1,96 @@
+"""Cadres: ageing, retirement, training and recruitment — 'retain some, train some, retire some'
+(BRIEF §4). Cadre quality is the mean competence of serving cadres; competence follows
+schooling (``cadre_competence``) plus training gains."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from resettle.sim.agents import Cadre
+from resettle.sim.submodels.calendar import due_this_month
+from resettle.sim.submodels.contract import writes
+
+CADRE_AGE_SD = 5.0  # assumption: spread of cadre ages around the mean (years)
+CADRE_AGE_BOUNDS = (30.0, 68.0)  # assumption: youngest and oldest serving cadre at the start
+RECRUIT_AGE = (25.0, 40.0)  # §4: young, schooled, promising; ages are an assumption
+ROLES = ("village secretary", "former village head", "committee member")
+
+
+def initial_schooling(n: int, low_share: float, college_share: float,
+                      rng: np.random.Generator) -> np.ndarray:
+    """Schooling of the starting cadres, in exact shares: ``low_share`` at junior high or less
+    (§2.3; split evenly between primary and junior high, assumption), ``college_share`` with
+    college, the rest senior high; shuffled."""
+    n_low = round(low_share * n)
+    n_college = min(round(college_share * n), n - n_low)
+    n_primary = n_low // 2
+    level = np.array([0] * n_primary + [1] * (n_low - n_primary) + [3] * n_college
+                     + [2] * (n - n_low - n_college))
+    return rng.permutation(level)
+
+
+@writes("model.agents.Cadre")
+def create_initial_cadres(model, community, uncert, rng: np.random.Generator) -> list[Cadre]:
+    """The community's cadres at the start: 4 secretaries, 4 former heads, other members."""
+    n, villages = community.cadres, len(community.village_names)
+    ages = np.clip(community.cadre_mean_age + CADRE_AGE_SD * rng.standard_normal(n),
+                   *CADRE_AGE_BOUNDS)
+    school = initial_schooling(n, community.cadre_low_schooling_share,
+                               community.cadre_college_share, rng)
+    roles = [ROLES[0]] * villages + [ROLES[1]] * villages
+    roles += [ROLES[2]] * (n - len(roles))
+    return [Cadre(model, float(a), int(s), uncert.cadre_competence[s], role)
+            for a, s, role in zip(ages, school, roles[:n], strict=True)]
+
+
+@writes("model.agents.Cadre")
+def recruit(model, uncert, schooled_share: float, rng: np.random.Generator) -> Cadre:
+    """A new local cadre: young; senior high or college with ``schooled_share``."""
+    age = float(rng.uniform(*RECRUIT_AGE))
+    level = int(rng.choice([2, 3])) if rng.random() < schooled_share else 1
+    return Cadre(model, age, level, uncert.cadre_competence[level], ROLES[2])
+
+
+@writes("model.agents.Cadre")
+def cadre_month(model, month: int, rng: np.random.Generator) -> dict[str, int]:
+    """Age, retire, train and replace cadres for one month; returns counts of each."""
+    levers, uncert = model.levers, model.params.uncertainties
+    local = [c for c in model.cadres if not c.dispatched]
+    for cadre in model.cadres:
+        cadre.age_one_month()
+    retiring = [c for c in local if c.due_to_retire(levers.cadre_retire_age)]
+    for cadre in retiring:
+        cadre.remove()
+    recruits = [recruit(model, uncert, levers.cadre_recruit_schooled_share, rng)
+                for _ in retiring]
+    trained = train_promising(model, due_this_month(levers.cadre_training_per_year, month),
+                              uncert.cadre_training_gain)
+    return {"retired": len(retiring), "recruited": len(recruits), "trained": trained}
+
+
+@writes("model.agents.Cadre")
+def train_promising(model, k: int, gain: float) -> int:
+    """Train the ``k`` youngest local cadres who can still improve."""
+    pool = sorted((c for c in model.cadres if not c.dispatched and c.competence < 1.0),
+                  key=lambda c: (c.age, c.unique_id))
+    for cadre in pool[:k]:
+        cadre.train(gain)
+    return min(k, len(pool))
+
+
+@writes("model.agents.Cadre")
+def replace_weakest(model, share: float, rng: np.random.Generator) -> int:
+    """Elections replace the weakest ``share`` of local cadres with recruits."""
+    local = sorted((c for c in model.cadres if not c.dispatched),
+                   key=lambda c: (c.competence, c.unique_id))
+    k = round(share * len(local))
+    for cadre in local[:k]:
+        cadre.remove()
+        recruit(model, model.params.uncertainties, model.levers.cadre_recruit_schooled_share, rng)
+    return k
+
+
+def cadre_quality(cadres) -> float:
+    """Mean competence of serving cadres, 0..1."""
+    values = [c.competence for c in cadres]
+    return float(np.mean(values)) if values else 0.0

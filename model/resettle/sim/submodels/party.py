@@ -1,0 +1,55 @@
+"""Party members: activity, responsibility zones and recruitment of younger members (§6).
+
+Each month a member below ``member_active_age_limit`` is active with probability
+``member_activity`` (+ ``member_posts_activity`` where 'one member one post' and responsibility
+zones give members a carrier); members working outside the community are less active, by the
+factor ``mobile_member_activity`` (mobile members, §3). Active members contact residents of
+their zone — the village when branches are by village, the building area when by building —
+which is the vanguard exposure in the attitude submodel. Recruitment draws among the 18-45
+year-olds with weights proportional to attitude ('adhere to standards, improve structure').
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from resettle.sim.population import SECTOR_OUTSIDE, Residents
+from resettle.sim.submodels.contract import writes
+
+RECRUIT_AGE = (18.0, 45.0)  # §6 'younger members'; bounds assumption
+
+
+def activity(r: Residents, base: float, posts_extra: float, posts: bool, age_limit: float,
+             mobile_factor: float, rng: np.random.Generator) -> np.ndarray:
+    """Which members are active this month (boolean per resident)."""
+    p = base + (posts_extra if posts else 0.0)
+    p = np.where(r.sector == SECTOR_OUTSIDE, p * mobile_factor, p)
+    return r.party & (r.age < age_limit) & (rng.random(r.n) < p)
+
+
+def zones(r: Residents, basis: str, n_buildings: int, areas: int) -> tuple[np.ndarray, int]:
+    """Responsibility zone of every resident and the number of zones."""
+    if basis == "village":
+        return r.village.astype(np.int64), int(r.village.max()) + 1
+    return (r.building.astype(np.int64) * areas) // max(n_buildings, 1), areas
+
+
+def vanguard_reach(active: np.ndarray, zone: np.ndarray, n_zones: int,
+                   contacts: int) -> np.ndarray:
+    """Probability that a resident is contacted by an active member this month."""
+    residents = np.bincount(zone, minlength=n_zones)
+    members = np.bincount(zone, weights=active.astype(float), minlength=n_zones)
+    return np.minimum(1.0, members * contacts / np.maximum(residents, 1))[zone]
+
+
+@writes("r.party")
+def recruit(r: Residents, k: int, rng: np.random.Generator) -> np.ndarray:
+    """Admit ``k`` new members among 18-45 non-members, weighted by attitude."""
+    pool = np.flatnonzero(~r.party & (r.age >= RECRUIT_AGE[0]) & (r.age <= RECRUIT_AGE[1]))
+    k = min(k, len(pool))
+    if k <= 0:
+        return pool[:0]
+    w = r.attitude[pool] + 1e-9
+    chosen = rng.choice(pool, size=k, replace=False, p=w / w.sum())
+    r.party[chosen] = True
+    return chosen

@@ -1,0 +1,1 @@
+"""Writing results: one atomic writer and one provenance builder for every output."""

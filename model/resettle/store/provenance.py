@@ -1,0 +1,81 @@
+"""Provenance: what every output came from, with the same keys everywhere.
+
+:func:`provenance` builds the record that each output writes (``manifest.json`` of run,
+compare, switch-year and analyze; ``sweep.json`` of a sweep): when and by which command it was
+made, the package versions and git commit, the root seed and every replication's seed, the
+scenarios (their files with SHA-256 hashes, and every parameter value), and how long it took.
+Each study adds its own keys after these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+PACKAGES = ("resettle", "mesa", "numpy", "scipy", "pandas", "networkx", "pyarrow", "matplotlib")
+# how resettle.sim.seeds.replication_seeds spawns the seeds listed in every record
+SEEDING = ("numpy.random.SeedSequence(root_seed).spawn(replications); replication i uses "
+           "seeds[i] in every scenario (common random numbers)")
+
+
+def provenance(*, command: list[str] | None, root_seed: int, seeds: Iterable[int],
+               scenarios: Iterable[Mapping], seconds: float | None = None,
+               **study: object) -> dict:
+    """The record of one output: the common keys, then the study's own (``study``).
+
+    ``scenarios`` are the scenarios' records (``resettle.params.catalogue.scenario_record``);
+    their ``files`` are listed with the SHA-256 of each file's content.
+    """
+    return {"created": now(), "command": command, "versions": versions(),
+            "git_commit": git_commit(), "root_seed": root_seed,
+            "seeds": [int(s) for s in seeds], "seeding": SEEDING,
+            "scenarios": [{**s, "files": [file_record(f) for f in s.get("files", ())]}
+                          for s in scenarios],
+            "seconds": None if seconds is None else round(seconds, 2), **study}
+
+
+def file_record(path: str | Path) -> dict:
+    """A file's path and the SHA-256 of its content (None when it cannot be read)."""
+    try:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        digest = None
+    return {"path": str(path), "sha256": digest}
+
+
+def versions() -> dict[str, str]:
+    """Installed versions of the packages results depend on, and Python's."""
+    found = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def git_commit() -> str | None:
+    """The source tree's git commit, when run from a checkout."""
+    try:
+        here = Path(__file__).resolve().parent
+        out = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True,
+                             text=True, timeout=5, check=False)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def write_json(path: Path, data: dict) -> None:
+    """Pretty JSON, UTF-8, with non-JSON values written as strings."""
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), "utf-8")
+
+
+def now() -> str:
+    """Current UTC time, ISO 8601."""
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,280 @@
+"""Every sentence, heading, caption and axis label of the reports and figures, in English and
+Chinese, keyed by message id.
+
+Numbers are formatted by the templates' format specs, which are the same in both languages
+(tested), so a Chinese and an English report of the same run carry the same digits. Chinese
+terms follow the source study (``shared/seed/000_*.txt``): 方案一 / 方案二, 过渡期, 物业管理费,
+观念转变, 组织成熟度, 社区稳定 (see :mod:`resettle.text.labels`); statistical terms are the usual
+ones (置信区间, 中位数, 配对差值, 效应量, 敏感性分析).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from resettle.text.labels import check_lang, metric_label, scenario_label
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # ---- headings shared by the reports
+    "h.summary": {"en": "Summary", "zh": "摘要"},
+    "h.figures": {"en": "Figures", "zh": "图"},
+    "h.table": {"en": "Table", "zh": "表"},
+    "sep": {"en": ", ", "zh": "、"},
+    # ---- compare
+    "compare.title": {"en": "Comparison of {names}", "zh": "方案比较：{names}"},
+    "compare.method": {
+        "en": "{reps} replications per scenario, root seed {seed}; replication i uses the same "
+              "seed in every scenario, so differences are paired. Intervals are 95% bootstrap "
+              "CIs (BCa); tests are Wilcoxon signed-rank on the paired replications; effect "
+              "sizes are Cohen's d_z.",
+        "zh": "每个方案 {reps} 次重复模拟，根种子 {seed}；第 i 次重复在各方案中使用同一种子，"
+              "因此差值是配对的。区间为 95% bootstrap 置信区间（BCa）；检验为配对重复的 "
+              "Wilcoxon 符号秩检验；效应量为 Cohen's d_z。"},
+    "compare.seeds": {
+        "en": "Seeds: numpy.random.SeedSequence({seed}).spawn({reps}); every replication's "
+              "seed is listed in manifest.json (seeds), and on every row of monthly.parquet. "
+              "The first: {first}.",
+        "zh": "种子：numpy.random.SeedSequence({seed}).spawn({reps})；每次重复的种子列于 "
+              "manifest.json（seeds）以及 monthly.parquet 的每一行。前几个：{first}。"},
+    "h.scenarios": {"en": "Scenarios", "zh": "方案"},
+    "compare.scenario": {"en": "{name}: {description} (files: {files}{switch})",
+                         "zh": "{name}：{description}（文件：{files}{switch}）"},
+    "compare.switch": {"en": "; switch after year {year}", "zh": "；第 {year} 年后切换"},
+    "compare.built_in": {"en": "built-in", "zh": "内置默认值"},
+    "h.evidence": {"en": "Evidence by metric and milestone year",
+                   "zh": "各指标在关键年份的结果"},
+    "h.early": {"en": "Early years ({years}): mean over the window",
+                "zh": "前几年（第 {years} 年）：期间平均"},
+    "h.precision": {"en": "Monte-Carlo precision", "zh": "蒙特卡洛精度"},
+    "h.assumptions": {"en": "Assumptions and every parameter used", "zh": "假设与全部参数"},
+    "compare.differ_first": {"en": "Parameters that differ between scenarios come first.",
+                             "zh": "各方案取值不同的参数排在前面。"},
+    "precision": {
+        "en": "With N = {reps} replications per scenario, the widest 95% CI half-width of a "
+              "milestone mean is {width:.4f} ({metric}, year {year}, {scenario}). Target "
+              "half-width: {target} (assumption: one percentage point on 0..1 metrics). "
+              "{verdict} Paired differences are tighter than the means because replications "
+              "share seeds (common random numbers).",
+        "zh": "每个方案 N = {reps} 次重复时，关键年份均值的 95% 置信区间半宽最大为 {width:.4f}"
+              "（{metric}，第 {year} 年，{scenario}）。目标半宽：{target}（假设：0..1 指标上的"
+              "一个百分点）。{verdict}由于各次重复共用种子（共同随机数），配对差值比均值更精确。"},
+    "precision.enough": {"en": "N was enough for every mean.", "zh": "N 对每个均值都足够。"},
+    "precision.short": {"en": "N was not enough for every mean: the target needs N = {need}.",
+                        "zh": "N 并非对每个均值都足够：达到目标需要 N = {need}。"},
+    "caption.over_time": {
+        "en": "{metric}: median with 50% and 90% bands over {reps} replications",
+        "zh": "{metric}：{reps} 次重复的中位数及 50% 和 90% 区间"},
+    "caption.diff": {
+        "en": "{metric}: paired difference against {baseline} (same seeds), median with 50% "
+              "and 90% bands",
+        "zh": "{metric}：与{baseline}的配对差值（相同种子），中位数及 50% 和 90% 区间"},
+    "caption.subscores": {"en": "Maturity sub-scores: median and 90% band",
+                          "zh": "组织成熟度各分项：中位数及 90% 区间"},
+    "caption.horizon": {
+        "en": "Distributions across replications at the horizon (box: quartiles; triangle: "
+              "mean)",
+        "zh": "期末各次重复的分布（箱体：四分位数；三角形：均值）"},
+    # milestone table
+    "col.year": {"en": "year", "zh": "年份"},
+    "col.scenario": {"en": "scenario", "zh": "方案"},
+    "col.mean": {"en": "mean", "zh": "均值"},
+    "col.ci": {"en": "95% CI", "zh": "95% 置信区间"},
+    "col.diff_vs": {"en": "diff vs {baseline}", "zh": "与{baseline}之差"},
+    "col.diff_ci": {"en": "diff 95% CI", "zh": "差值 95% 置信区间"},
+    "col.p": {"en": "Wilcoxon p", "zh": "Wilcoxon p 值"},
+    "col.dz": {"en": "effect d_z", "zh": "效应量 d_z"},
+    "col.effect": {"en": "effect", "zh": "效应大小"},
+    "diff_ci": {"en": "{low:+.3f} to {high:+.3f}", "zh": "{low:+.3f} 至 {high:+.3f}"},
+    # ---- summary sentences
+    "when.by_year": {"en": "By year {year}", "zh": "到第 {year} 年"},
+    "when.in_years": {"en": "In years {years}", "zh": "第 {years} 年"},
+    "effect.raises": {"en": "raises", "zh": "提高"},
+    "effect.lowers": {"en": "lowers", "zh": "降低"},
+    "effect.clear": {
+        "en": "{when}, {scenario} {verb} {label} by {size:.3f} (95% CI {low:+.3f} to "
+              "{high:+.3f}) compared with {baseline}.",
+        "zh": "{when}，与{baseline}相比，{scenario}使{label}{verb} {size:.3f}（95% 置信区间 "
+              "{low:+.3f} 至 {high:+.3f}）。"},
+    "effect.unclear": {
+        "en": "{when}, {scenario} and {baseline} do not differ clearly in {label} (difference "
+              "{diff:+.3f}, 95% CI {low:+.3f} to {high:+.3f}).",
+        "zh": "{when}，{scenario}与{baseline}在{label}上没有明显差别（差值 {diff:+.3f}，95% "
+              "置信区间 {low:+.3f} 至 {high:+.3f}）。"},
+    # ---- switch-year
+    "switch.title": {"en": "When to switch: {name}", "zh": "何时切换：{name}"},
+    "switch.best": {
+        "en": "{metric} at the horizon is highest when switching after year {year}: "
+              "{mean:.3f} (95% CI {low:.3f}–{high:.3f}).",
+        "zh": "第 {year} 年后切换时，期末{metric}最高：{mean:.3f}（95% 置信区间 "
+              "{low:.3f}–{high:.3f}）。"},
+    "switch.after_range": {
+        "en": "{metric} in the 3 years after the switch ranges from {lo:.3f} (switch after "
+              "year {lo_year}) to {hi:.3f} (after year {hi_year}).",
+        "zh": "切换后 3 年内的{metric}介于 {lo:.3f}（第 {lo_year} 年后切换）与 {hi:.3f}"
+              "（第 {hi_year} 年后切换）之间。"},
+    "switch.method": {
+        "en": "{reps} replications per switch year, root seed {seed}, the same seeds for every "
+              "switch year (paired). A switch year equal to the horizon means never switching. "
+              "95% bootstrap CIs.",
+        "zh": "每个切换年份 {reps} 次重复模拟，根种子 {seed}，各切换年份使用相同的种子（配对）。"
+              "切换年份等于期末年份即表示始终不切换。95% bootstrap 置信区间。"},
+    "caption.switch_horizon": {
+        "en": "Headline metrics at the horizon against the switch year (95% CI)",
+        "zh": "期末主要指标与切换年份的关系（95% 置信区间）"},
+    "caption.switch_after": {"en": "Mean over the 3 years after the switch (95% CI)",
+                             "zh": "切换后 3 年的平均值（95% 置信区间）"},
+    "when.at_horizon": {"en": "at horizon", "zh": "期末"},
+    "when.after_switch": {"en": "3 years after switch", "zh": "切换后 3 年"},
+    # ---- analyze
+    "analyze.title": {"en": "Sweep {name}: sensitivity and scenario discovery",
+                      "zh": "参数扫描 {name}：敏感性分析与情景发现"},
+    "analyze.intro": {
+        "en": "Design {design}, {points} points, {reps} replications, scenarios {names}; "
+              "values at year {year}, averaged over replications.",
+        "zh": "设计 {design}，{points} 个参数点，{reps} 次重复，方案 {names}；取第 {year} "
+              "年的值，按重复取平均。"},
+    "h.sensitivity": {"en": "Global sensitivity", "zh": "全局敏感性"},
+    "analyze.no_sensitivity": {
+        "en": "The design is {design}; Sobol indices need design = \"sobol\" and Morris "
+              "screening design = \"morris\".",
+        "zh": "设计为 {design}；Sobol 指数需要 design = \"sobol\"，Morris 筛选需要 "
+              "design = \"morris\"。"},
+    "analyze.sobol": {
+        "en": "Sobol first-order (alone) and total-order (with interactions) indices of each "
+              "target, with 95% bootstrap CIs, on replication means (N = {samples} base "
+              "samples). A parameter with a total index near zero does not matter for that "
+              "target.",
+        "zh": "各目标的 Sobol 一阶指数（单独作用）与总效应指数（含交互作用），附 95% bootstrap "
+              "置信区间，基于重复均值（N = {samples} 个基础样本）。总效应指数接近零的参数对该"
+              "目标没有影响。"},
+    "caption.sobol": {"en": "Sobol indices (bars) with 95% CIs",
+                      "zh": "Sobol 指数（柱）及 95% 置信区间"},
+    "analyze.morris": {
+        "en": "Morris screening: μ* (mean absolute elementary effect, in unit parameter "
+              "ranges) ranks importance; σ flags non-linearity or interaction.",
+        "zh": "Morris 筛选：μ*（基本效应绝对值的均值，以参数范围为单位）衡量重要性；σ 提示"
+              "非线性或交互作用。"},
+    "caption.morris": {"en": "Morris μ* and σ", "zh": "Morris μ* 与 σ"},
+    "h.discovery": {"en": "Scenario discovery: where the second scenario wins",
+                    "zh": "情景发现：第二个方案占优的参数区域"},
+    "analyze.no_boxes": {
+        "en": "No PRIM boxes: the sweep compares no scenarios, or one scenario wins "
+              "everywhere on every metric.",
+        "zh": "没有 PRIM 区域：扫描未比较方案，或某一方案在每个指标上处处占优。"},
+    "h.box": {"en": "{metric}: {second} > {first}", "zh": "{metric}：{second} > {first}"},
+    "analyze.box": {
+        "en": "PRIM box (knee of the peeling trajectory): coverage {coverage:.2f} (share of "
+              "all winning points inside), density {density:.2f} (share of points inside that "
+              "win), support {support:.2f}.",
+        "zh": "PRIM 区域（剥离轨迹的拐点）：覆盖率 {coverage:.2f}（占优点落在区域内的比例），"
+              "密度 {density:.2f}（区域内占优点的比例），支持度 {support:.2f}。"},
+    "analyze.no_restriction": {"en": "no restriction", "zh": "无限制"},
+    "caption.prim": {"en": "PRIM coverage and density", "zh": "PRIM 覆盖率与密度"},
+    "h.responses": {"en": "Responses", "zh": "响应"},
+    "caption.response": {"en": "{target} at each design point", "zh": "各设计点上的{target}"},
+    "target": {"en": "{metric}: {which}", "zh": "{metric}：{which}"},
+    "difference": {"en": "difference", "zh": "差值"},
+    # ---- figures
+    "fig.year": {"en": "year", "zh": "年"},
+    "fig.over_time": {"en": "{metric}: median, 50% and 90% bands",
+                      "zh": "{metric}：中位数及 50%、90% 区间"},
+    "fig.diff": {"en": "Paired difference in {metric}", "zh": "{metric}的配对差值"},
+    "fig.at_horizon": {"en": "At the horizon (year {year})", "zh": "期末（第 {year} 年）"},
+    "fig.switch_year": {"en": "switch year", "zh": "切换年份"},
+    "fig.sobol_index": {"en": "Sobol index", "zh": "Sobol 指数"},
+    "fig.first": {"en": "first", "zh": "一阶"},
+    "fig.total": {"en": "total", "zh": "总效应"},
+    "fig.coverage": {"en": "coverage", "zh": "覆盖率"},
+    "fig.density": {"en": "density", "zh": "密度"},
+    "fig.chosen": {"en": "chosen box", "zh": "所选区域"},
+    "fig.restricted": {"en": "parameters restricted", "zh": "受限参数个数"},
+}
+
+# Chinese headers of the report tables whose English headers are the data's column names.
+COLUMNS_ZH = {
+    "metric": "指标", "years": "年份", "year": "年份", "scenario": "方案", "diff": "差值",
+    "diff_low": "差值下限", "diff_high": "差值上限", "p_value": "p 值",
+    "effect_size": "效应量 d_z", "switch_year": "切换年份", "when": "时段",
+    "window_months": "窗口（月）", "mean": "均值", "low": "下限", "high": "上限",
+    "target": "目标", "parameter": "参数", "first": "一阶指数", "first_low": "一阶下限",
+    "first_high": "一阶上限", "total": "总效应指数", "total_low": "总效应下限",
+    "total_high": "总效应上限", "note": "说明", "mu": "μ", "mu_star": "μ*", "sigma": "σ",
+    "allowed": "允许取值", "coverage": "覆盖率", "density": "密度", "differs": "是否不同",
+    "unit": "单位", "source": "来源",
+}
+EFFECT_ZH = {"negligible": "可忽略", "small": "小", "medium": "中", "large": "大",
+             "undefined": "无法确定"}
+NOTES_ZH = {"constant output: zero variance, indices undefined": "输出恒定：方差为零，指数无定义"}
+
+
+def text(key: str, lang: str = "en", **values: object) -> str:
+    """Message ``key`` in ``lang``, filled with ``values``."""
+    return MESSAGES[key][check_lang(lang)].format(**values)
+
+
+def scenario_name(name: str, lang: str = "en") -> str:
+    """A scenario in a report: its name in English (it names the files and data), the Chinese
+    scheme name in Chinese (the name itself for scenarios without one)."""
+    return name if check_lang(lang) == "en" else scenario_label(name, lang)
+
+
+def metric_in_sentence(metric: str, lang: str = "en") -> str:
+    """A metric's label inside a sentence (lower case in English)."""
+    label = metric_label(metric, lang)
+    return label.lower() if lang == "en" else label
+
+
+def target_label(target: str, lang: str = "en") -> str:
+    """'maturity|difference' → 'Organisational maturity: difference' (组织成熟度：差值)."""
+    metric, _, which = target.partition("|")
+    which = text("difference", lang) if which == "difference" else scenario_name(which, lang)
+    return text("target", lang, metric=metric_label(metric, lang), which=which)
+
+
+def column(name: str, lang: str = "en") -> str:
+    """A table header: the data's column name in English, its Chinese name in Chinese."""
+    return name if check_lang(lang) == "en" else COLUMNS_ZH.get(name, name)
+
+
+def effect_word(label: object, lang: str = "en") -> str:
+    """Cohen's verbal effect label ('–' when missing)."""
+    if not isinstance(label, str) or label == "":
+        return "–"
+    return label if lang == "en" else EFFECT_ZH.get(label, label)
+
+
+def note(value: object, lang: str = "en") -> object:
+    """A note cell of a table (sensitivity notes), translated when known."""
+    if lang == "en" or not isinstance(value, str):
+        return value
+    return NOTES_ZH.get(value, value)
+
+
+def yes_no(value: object, lang: str = "en") -> object:
+    """True/False in a table: as is in English, 是/否 in Chinese."""
+    if lang == "en" or not isinstance(value, bool):
+        return value
+    return "是" if value else "否"
+
+
+def localise_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A data table for a report: metric, target and scenario cells as labels (in both
+    languages), effect words, notes and yes/no in ``lang``; headers in ``lang``. Numbers are
+    left as they are, so the report formats them identically in every language."""
+    out = frame.copy()
+    cells = {"metric": lambda v: metric_label(v, lang),
+             "target": lambda v: target_label(v, lang),
+             "scenario": lambda v: scenario_name(v, lang),
+             "effect_label": lambda v: effect_word(v, lang),
+             "note": lambda v: note(v, lang),
+             "differs": lambda v: yes_no(v, lang)}
+    for name, convert in cells.items():
+        if name in out.columns:
+            out[name] = [v if _missing(v) else convert(v) for v in out[name]]
+    return out.rename(columns={c: column(c, lang) for c in out.columns})
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))

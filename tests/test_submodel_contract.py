@@ -1,0 +1,454 @@
+"""One contract over every submodel function (as Axelrod's ``TestPlayer`` and scikit-learn's
+``parametrize_with_checks`` run one contract over every component).
+
+Every public function of every module in ``resettle.sim.submodels`` has a case below that calls
+it on a small community after a year (so that every organisation exists and fees have been
+billed) with a fresh ``rng``. For each function:
+
+* it draws only from the ``rng`` it is given: the model's own generators are replaced by traps
+  for the call, and numpy's and Python's global generators must not move;
+* it is seeded-reproducible: two identical worlds and two equally seeded ``rng``\\ s give the
+  same result and the same state afterwards;
+* it changes nothing it does not declare (``@writes``, ``resettle.sim.submodels.contract``):
+  every argument is snapshotted before and after (arrays, the residents' and households'
+  columns, the ledger, every agent's state), and each change must lie under a declared path;
+* it is not a no-op: it returns something, or declares what it writes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import inspect
+import pkgutil
+import random
+from collections.abc import Callable
+
+import mesa
+import numpy as np
+import pytest
+from mesa.agent import AgentSet
+
+import resettle
+from resettle.sim import submodels
+from resettle.sim.agents import Household, Resident
+from resettle.sim.network import ContactSampler, GroupSampler
+from resettle.sim.submodels import (
+    attitude,
+    cadres,
+    demography,
+    employment,
+    fee_collection,
+    fees,
+    finances,
+    influence,
+    maturity,
+    organisations,
+    party,
+    stability,
+)
+from resettle.sim.submodels.calendar import due_this_month
+from resettle.sim.submodels.contract import declared_writes
+
+WORLD = dict(residents=120, households=40, party_members=8, cadres=8)
+WORLD_SEED = 5
+CALL_SEED = 11
+MONTH = 12  # the month each case is called in (December: dividends are paid)
+
+
+def world() -> resettle.CommunityModel:
+    """The small community after a year of Scheme 1."""
+    m = resettle.CommunityModel(resettle.Scenario().replace(horizon_years=2), rng=WORLD_SEED,
+                                **WORLD)
+    m.run(months=MONTH)
+    return m
+
+
+def sampler(w) -> ContactSampler:
+    """This month's contact sampler, as the schedule builds it."""
+    u, r = w.params.uncertainties, w.people
+    return ContactSampler([GroupSampler(np.where(r.employed, r.sector, -1))],
+                          attitude.tie_weights(u, "village"), w.processes.static_rows)
+
+
+def bill(w):
+    return fees.period_bill(w.levers, 20.0)
+
+
+def outcome(w):
+    h = w.homes
+    return fees.BillingOutcome(paid=h.paid_last.copy(), detected=~h.paid_last,
+                               evaded=~h.paid_last, lock=h.lock.copy())
+
+
+def seekers(w) -> np.ndarray:
+    return ~w.people.employed & (w.people.age >= 16) & (w.people.age < 60)
+
+
+U = lambda w: w.params.uncertainties  # noqa: E731 - shorthand in the table below
+ATT = lambda w: fees.adult_attitude(w.people, w.homes.n)  # noqa: E731
+
+# function -> the keyword arguments it is called with, given the world and a fresh rng
+CASES: dict[Callable, Callable] = {
+    attitude.plasticity: lambda w, rng: dict(age=w.people.age, decay=0.04),
+    attitude.disjoint_pairs: lambda w, rng: dict(u=np.arange(w.people.n),
+                                                 v=rng.permutation(w.people.n),
+                                                 n=w.people.n, rng=rng),
+    attitude.pairs_by_priority: lambda w, rng: dict(u=np.arange(4), v=np.array([1, 0, 3, 2]),
+                                                    n=4, priority=np.array([.1, .2, .3, .4])),
+    attitude.random_matching: lambda w, rng: dict(n=w.people.n, rng=rng),
+    attitude.bounded_confidence: lambda w, rng: dict(
+        x=w.people.attitude, u=np.arange(0, 60, 2), v=np.arange(1, 61, 2), epsilon=0.5,
+        mu_u=0.3, mu_v=0.3),
+    attitude.deffuant_weisbuch: lambda w, rng: dict(x=w.people.attitude, epsilon=0.3, mu=0.3,
+                                                    rounds=3, rng=rng),
+    attitude.influence_round: lambda w, rng: dict(
+        x=w.people.attitude, partners=rng.permutation(w.people.n), epsilon=0.5,
+        mu=np.full(w.people.n, 0.3), rng=rng),
+    attitude.exposure_drift: lambda w, rng: dict(x=w.people.attitude,
+                                                 gain=np.full(w.people.n, 0.1)),
+    attitude.tie_weights: lambda w, rng: dict(u=U(w), branch_basis="building"),
+    attitude.school_attendance: lambda w, rng: dict(age=w.people.age, seats=10, rng=rng),
+    attitude.exposure: lambda w, rng: dict(
+        r=w.people, u=U(w), lv=w.levers, month=MONTH, mass_share=0.5,
+        zones=party.zones(w.people, "village", w.n_buildings, 5), active=w.people.party,
+        paid_own_fee=np.ones(w.people.n, bool), rng=rng),
+    cadres.initial_schooling: lambda w, rng: dict(n=10, low_share=0.5, college_share=0.1,
+                                                  rng=rng),
+    cadres.create_initial_cadres: lambda w, rng: dict(model=w, community=w.params.community,
+                                                      uncert=U(w), rng=rng),
+    cadres.recruit: lambda w, rng: dict(model=w, uncert=U(w), schooled_share=0.5, rng=rng),
+    cadres.cadre_month: lambda w, rng: dict(model=w, month=MONTH, rng=rng),
+    cadres.train_promising: lambda w, rng: dict(model=w, k=2, gain=0.1),
+    cadres.replace_weakest: lambda w, rng: dict(model=w, share=0.5, rng=rng),
+    cadres.cadre_quality: lambda w, rng: dict(cadres=w.cadres),
+    due_this_month: lambda w, rng: dict(per_year=3, month=MONTH),
+    demography.monthly_death_probability: lambda w, rng: dict(age=w.people.age, a=3e-5,
+                                                              b=0.095),
+    demography.age_and_die: lambda w, rng: dict(r=w.people, a=3e-3, b=0.095, rng=rng),
+    demography.newborn_attitude: lambda w, rng: dict(r=w.people, dead=np.array([0, 5]),
+                                                     n_households=w.homes.n),
+    demography.newborns: lambda w, rng: dict(r=w.people, slots=np.array([0, 5]),
+                                             attitude=np.array([0.4, 0.5]), rng=rng,
+                                             female_share=0.5, mass_org_share=0.5),
+    employment.hiring_logodds: lambda w, rng: dict(r=w.people, u=U(w)),
+    employment.search_probability: lambda w, rng: dict(
+        nonlabour_per_adult=finances.nonlabour_per_adult(w), wage=2000.0, weight=1.0,
+        minimum=0.05),
+    employment.separations: lambda w, rng: dict(r=w.people, rate=0.3, rng=rng),
+    employment.seekers: lambda w, rng: dict(r=w.people, search_p=np.full(w.people.n, 0.5),
+                                            age_limit=65.0, rng=rng),
+    employment.weighted_pick: lambda w, rng: dict(candidates=np.arange(20),
+                                                  logw=np.zeros(20), k=5, rng=rng),
+    employment.hire: lambda w, rng: dict(r=w.people, who=np.flatnonzero(seekers(w))[:3],
+                                         sector=1),
+    employment.fill_openings: lambda w, rng: dict(
+        r=w.people, searching=seekers(w), logodds=np.zeros(w.people.n), openings={1: 3, 3: 2},
+        rng=rng),
+    employment.outside_hires: lambda w, rng: dict(r=w.people, searching=seekers(w),
+                                                  logodds=np.zeros(w.people.n), rate=0.5,
+                                                  rng=rng),
+    employment.training_step: lambda w, rng: dict(r=w.people, searching=seekers(w), seats=5,
+                                                  months=3, placement_share=0.5, rng=rng),
+    employment.layoffs: lambda w, rng: dict(r=w.people, sector=int(w.people.sector.max()),
+                                            keep=0, rng=rng),
+    employment.staff: lambda w, rng: dict(r=w.people, sector=0),
+    employment.company_target: lambda w, rng: dict(company_jobs=10, levers=w.levers, u=U(w)),
+    fee_collection.collect_fees: lambda w, rng: dict(model=w, attitude=ATT(w), rng=rng),
+    fee_collection.fee_history: lambda w, rng: dict(model=w, levers=w.levers,
+                                                    attitude=ATT(w), periods=3, rng=rng),
+    fee_collection.decide: lambda w, rng: dict(
+        amount=20.0, income=finances.household_income(w), attitude=ATT(w),
+        neighbours=np.full(w.homes.n, 0.5), model=w),
+    fee_collection.settle: lambda w, rng: dict(model=w, bill=bill(w), out=outcome(w)),
+    fee_collection.pay_on_behalf: lambda w, rng: dict(model=w, per_household=20.0),
+    fee_collection.summarise: lambda w, rng: dict(bill=bill(w), out=outcome(w), recovered=1.0,
+                                                  on_behalf=2.0, n=w.homes.n, willingness=0.5),
+    fees.pay_probability: lambda w, rng: dict(p=0.2, theta=0.5, motive=np.array([0.1, 0.9]),
+                                              temperature=0.3),
+    fees.motive: lambda w, rng: dict(attitude=ATT(w), quality=0.5,
+                                     burden_pct=np.ones(w.homes.n),
+                                     neighbour_paid=np.full(w.homes.n, 0.5), base=0.8,
+                                     w_att=1.0, w_q=0.4, w_b=0.2, w_nb=0.6),
+    fees.billing_round: lambda w, rng: dict(p_pay=np.full(w.homes.n, 0.5), lock=w.homes.lock,
+                                            p_detect=0.5, lock_periods=6, rng=rng),
+    fees.neighbour_share: lambda w, rng: dict(paid=w.homes.paid_last,
+                                              building=w.homes.building,
+                                              n_buildings=w.n_buildings),
+    fees.household_attitude: lambda w, rng: dict(
+        attitude=w.people.attitude, household=w.people.household, adult=w.people.age >= 16,
+        n_households=w.homes.n),
+    fees.adult_attitude: lambda w, rng: dict(people=w.people, n_households=w.homes.n),
+    fees.period_bill: lambda w, rng: dict(levers=w.levers,
+                                          property_fee_per_household_month=20.0),
+    finances.open_accounts: lambda w, rng: dict(model=w),
+    finances.startup_funds: lambda w, rng: dict(model=w),
+    finances.cooperatives_month: lambda w, rng: dict(model=w, month=MONTH),
+    finances.community_month: lambda w, rng: dict(model=w),
+    finances.company_month: lambda w, rng: dict(model=w),
+    finances.professionalism_floor: lambda w, rng: dict(status="spun_off", u=U(w)),
+    finances.household_income: lambda w, rng: dict(model=w),
+    finances.dividends_per_household: lambda w, rng: dict(model=w),
+    finances.rent_per_household: lambda w, rng: dict(model=w),
+    finances.nonlabour_per_adult: lambda w, rng: dict(model=w),
+    finances.wages_and_rent: lambda w, rng: dict(model=w),
+    influence.month_draws: lambda w, rng: dict(sampler=sampler(w), n=w.people.n, rounds=2,
+                                               rng=rng),
+    influence.rounds_numpy: lambda w, rng: dict(
+        x=w.people.attitude, mu=np.full(w.people.n, 0.3), epsilon=0.5, sampler=sampler(w),
+        **dict(zip(("u", "prio"), influence.month_draws(sampler(w), w.people.n, 2, rng),
+                   strict=True))),
+    influence.rounds_compiled: lambda w, rng: dict(
+        x=w.people.attitude, mu=np.full(w.people.n, 0.3), epsilon=0.5, sampler=sampler(w),
+        **dict(zip(("u", "prio"), influence.month_draws(sampler(w), w.people.n, 2, rng),
+                   strict=True))),
+    influence.use_compiled: lambda w, rng: dict(),
+    influence.influence_month: lambda w, rng: dict(
+        x=w.people.attitude, mu=np.full(w.people.n, 0.3), epsilon=0.5, sampler=sampler(w),
+        rounds=2, rng=rng),
+    maturity.structure_score: lambda w, rng: dict(general_branch=True, committee=True,
+                                                  mass_orgs=2, new_branches=1,
+                                                  target_new_branches=2),
+    maturity.separation_target: lambda w, rng: dict(levers=w.levers),
+    maturity.approach: lambda w, rng: dict(current=0.2, target=1.0, months=24.0),
+    maturity.routine_score: lambda w, rng: dict(held_12m=10.0, norm_12m=20.0),
+    maturity.democracy_score: lambda w, rng: dict(elected_progress=0.5, due=2, on_time=1,
+                                                  committee_exists=True),
+    maturity.maturity_index: lambda w, rng: dict(scores=w.processes.state.scores,
+                                                 weights=(1, 1, 1, 1, 1)),
+    maturity.maturity_level: lambda w, rng: dict(index=0.5),
+    maturity.subscores: lambda w, rng: dict(model=w, meetings=w.processes.state.meetings,
+                                            separation=0.3, elected=0.0, quality=0.5),
+    organisations.found_due: lambda w, rng: dict(model=_unfounded(w), month=MONTH),
+    organisations.found_mass_organisations: lambda w, rng: dict(model=_unfounded(w),
+                                                                month=MONTH),
+    organisations.rebuild_branches: lambda w, rng: dict(model=_by_building(w), month=MONTH),
+    organisations.hold_meetings: lambda w, rng: dict(model=w, month=MONTH, quality=0.5,
+                                                     rng=rng),
+    organisations.hold_probability: lambda w, rng: dict(model=w, quality=0.5),
+    organisations.hold_elections: lambda w, rng: dict(model=_election_due(w), month=MONTH,
+                                                      quality=0.5, rng=rng),
+    party.activity: lambda w, rng: dict(r=w.people, base=0.4, posts_extra=0.3, posts=True,
+                                        age_limit=75.0, mobile_factor=0.5, rng=rng),
+    party.zones: lambda w, rng: dict(r=w.people, basis="building", n_buildings=w.n_buildings,
+                                     areas=5),
+    party.vanguard_reach: lambda w, rng: dict(active=w.people.party, zone=w.people.village,
+                                              n_zones=4, contacts=8),
+    party.recruit: lambda w, rng: dict(r=w.people, k=3, rng=rng),
+    stability.reform_shock: lambda w, rng: dict(old=w.levers,
+                                                new=w.levers.__class__(leadership="elected"),
+                                                shocks=dict(zip(stability.REFORMS,
+                                                                U(w).reform_shocks,
+                                                                strict=True))),
+    stability.readiness_gap: lambda w, rng: dict(attitude=ATT(w), readiness=0.5),
+    stability.relax: lambda w, rng: dict(grievance=w.homes.grievance + 1.0, memory_months=6.0,
+                                         relief=0.3),
+    stability.complaints: lambda w, rng: dict(grievance=np.full(w.homes.n, 0.5), rng=rng),
+    stability.grieve_households: lambda w, rng: dict(grievance=w.homes.grievance,
+                                                     mask=w.homes.paid_last, amount=0.3),
+    stability.grieve_residents: lambda w, rng: dict(grievance=w.homes.grievance,
+                                                    household=w.people.household,
+                                                    residents=np.array([0, 1, 1]), amount=0.3),
+}
+
+
+def _unfounded(w):
+    """The world with its mass organisations gone (so that founding founds them again)."""
+    for organisation in list(w.mass_organisations):
+        organisation.remove()
+    return w
+
+
+def _by_building(w):
+    """The world with branches by building in force (so that rebuilding changes them)."""
+    w.levers = dataclasses.replace(w.levers, branch_basis="building")
+    return w
+
+
+def _election_due(w):
+    """The world with the committee's election due this month."""
+    w.committee.last_election_month = MONTH - 12 * w.levers.election_interval_years
+    return w
+
+
+# ---- the harness ------------------------------------------------------------------------
+class Trap:
+    """Stands in for a generator that must not be used: any use fails the test."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        raise AssertionError(f"drew from {self._name}.{attr}, not from the rng it was given")
+
+
+def _agent_state(agent) -> dict:
+    return {k: _copy(v) for k, v in vars(agent).items() if k != "model" and k[0] != "_"}
+
+
+def _copy(value):
+    return value.copy() if isinstance(value, np.ndarray | list | dict) else value
+
+
+def snapshot_model(model: resettle.CommunityModel, path: str, out: dict) -> None:
+    """The model's arrays, ledger, every organisation's and cadre's state, which agents exist."""
+    for name in ("people", "homes"):
+        snapshot(getattr(model, name), f"{path}.{name}", out)
+    out[f"{path}.ledger"] = (dict(model.ledger.balance), dict(model.ledger.flows))
+    for cls, agents in model.agents_by_type.items():
+        if cls not in (Resident, Household):
+            out[f"{path}.agents.{cls.__name__}"] = {a.unique_id: _agent_state(a)
+                                                    for a in agents}
+    for name in ("general_branch", "committee"):
+        agent = getattr(model, name)
+        out[f"{path}.{name}"] = None if agent is None else agent.unique_id
+
+
+def snapshot(value, path: str, out: dict) -> dict:
+    """Every piece of mutable state reachable from ``value``, by path."""
+    if isinstance(value, np.ndarray):
+        out[path] = value.copy()
+    elif isinstance(value, resettle.CommunityModel):
+        snapshot_model(value, path, out)
+    elif isinstance(value, AgentSet):
+        out[path] = {a.unique_id: _agent_state(a) for a in value}
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            snapshot(getattr(value, f.name), f"{path}.{f.name}", out)
+    elif isinstance(value, list | dict) or hasattr(value, "__dict__"):
+        items = value.items() if isinstance(value, dict) else (
+            enumerate(value) if isinstance(value, list) else vars(value).items())
+        for key, item in items:
+            snapshot(item, f"{path}.{key}", out)
+    return out
+
+
+def same(a, b) -> bool:
+    """Equal values, arrays and NaNs included."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and bool(np.all((a == b) | ((a != a) & (b != b))))
+    if isinstance(a, mesa.Agent) and isinstance(b, mesa.Agent):
+        return a.unique_id == b.unique_id and same(_agent_state(a), _agent_state(b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if dataclasses.is_dataclass(a) and dataclasses.is_dataclass(b):
+        return same(dataclasses.asdict(a), dataclasses.asdict(b))
+    return a == b or (a != a and b != b)
+
+
+def state_of(kwargs: dict) -> dict:
+    out: dict = {}
+    for name, value in kwargs.items():
+        snapshot(value, name, out)
+    return out
+
+
+def call(fn: Callable) -> tuple[object, dict, dict, list[str]]:
+    """Call ``fn`` on a fresh world: (result, state before, state after, traps hit)."""
+    w = world()
+    rng = np.random.default_rng(CALL_SEED)
+    kwargs = CASES[fn](w, rng)
+    before = state_of(kwargs)
+    own = w.rng, w.random
+    w.rng, w.random = Trap("model.rng"), Trap("model.random")
+    global_np, global_py = np.random.get_state(), random.getstate()  # noqa: NPY002
+    try:
+        result = fn(**kwargs)
+    finally:
+        w.rng, w.random = own
+    moved = [name for name, changed in (
+        ("numpy's global generator",
+         not same(np.random.get_state()[1], global_np[1])),  # noqa: NPY002
+        ("Python's global generator", random.getstate() != global_py)) if changed]
+    return result, before, state_of(kwargs), moved
+
+
+def changed_paths(before: dict, after: dict) -> set[str]:
+    keys = before.keys() | after.keys()
+    return {k for k in keys if k not in before or k not in after or not same(before[k],
+                                                                             after[k])}
+
+
+def covered(path: str, declared: tuple[str, ...]) -> bool:
+    return any(path == d or path.startswith(d + ".") for d in declared)
+
+
+def public_functions() -> list[Callable]:
+    """Every public function defined in a module of resettle.sim.submodels."""
+    found = []
+    for info in pkgutil.iter_modules(submodels.__path__):
+        module = importlib.import_module(f"{submodels.__name__}.{info.name}")
+        if info.name == "contract":
+            continue
+        found += [f for name, f in inspect.getmembers(module, inspect.isfunction)
+                  if f.__module__ == module.__name__ and not name.startswith("_")]
+    return found
+
+
+def name(fn: Callable) -> str:
+    return f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
+
+
+# ---- the contract -----------------------------------------------------------------------
+def test_every_submodel_function_has_a_case() -> None:
+    missing = sorted(name(f) for f in public_functions() if f not in CASES)
+    assert not missing, f"add a case for: {missing}"
+    assert len(CASES) == len(public_functions())
+
+
+@pytest.mark.parametrize("fn", list(CASES), ids=name)
+class TestSubmodelContract:
+    def test_draws_only_from_its_rng(self, fn: Callable) -> None:
+        *_, moved = call(fn)
+        assert not moved, f"{name(fn)} moved {moved}"
+
+    def test_writes_only_what_it_declares(self, fn: Callable) -> None:
+        _, before, after, _ = call(fn)
+        undeclared = sorted(p for p in changed_paths(before, after)
+                            if not covered(p, declared_writes(fn)))
+        assert not undeclared, f"{name(fn)} changed {undeclared} without declaring it"
+
+    def test_seeded_reproducible(self, fn: Callable) -> None:
+        first, _, after1, _ = call(fn)
+        second, _, after2, _ = call(fn)
+        assert same(first, second)
+        assert not changed_paths(after1, after2)
+
+    def test_returns_or_declares(self, fn: Callable) -> None:
+        result, *_ = call(fn)
+        assert result is not None or declared_writes(fn), f"{name(fn)} does nothing visible"
+
+    def test_declared_paths_start_at_its_arguments(self, fn: Callable) -> None:
+        params = set(inspect.signature(fn).parameters)
+        for path in declared_writes(fn):
+            assert path.split(".")[0] in params, f"{name(fn)}: {path} names no argument"
+
+
+def test_the_harness_catches_an_undeclared_write() -> None:
+    """The contract can fail: a function that writes a column it does not declare."""
+    def sloppy(r, rng):
+        r.employed[:] = rng.random(r.n) < 0.5
+        return r.n
+
+    CASES[sloppy] = lambda w, rng: dict(r=w.people, rng=rng)
+    try:
+        _, before, after, _ = call(sloppy)
+        assert changed_paths(before, after) == {"r.employed"}
+        assert not covered("r.employed", declared_writes(sloppy))
+    finally:
+        del CASES[sloppy]
+
+
+def test_the_harness_catches_the_models_generator() -> None:
+    def hidden(model):
+        return model.rng.random()
+
+    CASES[hidden] = lambda w, rng: dict(model=w)
+    try:
+        with pytest.raises(AssertionError, match=r"model\.rng"):
+            call(hidden)
+    finally:
+        del CASES[hidden]
