@@ -1,8 +1,10 @@
 """Fault injection for the sweep tests, outside the production code.
 
-``FaultyExecutor`` wraps a real executor: a job whose key is in ``failing`` is submitted with an
-override the model does not know (``injected_failure``), so that it raises inside the worker,
-as a genuinely failing run would, with the worker's traceback.
+``FaultyExecutor`` wraps a real executor: a job whose key is in ``failing`` is submitted with a
+scenario that raises a ``RuntimeError`` inside the worker (as a run with a bug would), so the
+sweep sees a genuine failure with the worker's traceback. The error is one that cannot be sent
+back from a worker process as an exception (its constructor takes two arguments), the hardest
+case for a process pool.
 
     python tests/fault_injection.py KEY[,KEY...] sweep SPEC --workers 1 --out DIR
 
@@ -16,20 +18,43 @@ import dataclasses
 import sys
 from concurrent.futures import Executor, Future
 
-INJECTED = "injected_failure"  # not a parameter: Scenario.replace raises ScenarioError
+from resettle.params.scenario import Scenario
+
+INJECTED = "injected failure"
+
+
+class StubbornError(RuntimeError):
+    """An error that pickles but does not unpickle (two constructor arguments)."""
+
+    def __init__(self, key: str, detail: str) -> None:
+        super().__init__(f"{INJECTED} for {key}: {detail}")
+
+
+@dataclasses.dataclass(frozen=True)
+class FailingScenario(Scenario):
+    """A scenario whose run fails: building the run's scenario raises StubbornError."""
+
+    failure: str = ""
+
+    def replace(self, **overrides) -> Scenario:
+        raise StubbornError(self.failure, "the run's scenario cannot be built")
+
+
+def failing(job):
+    """``job`` with a scenario that makes its run raise in the worker."""
+    values = {f.name: getattr(job.scenario, f.name) for f in dataclasses.fields(Scenario)}
+    return dataclasses.replace(job, scenario=FailingScenario(**values, failure=job.key))
 
 
 class FaultyExecutor(Executor):
     """``inner``, except that the jobs with a key in ``failing`` fail in the worker."""
 
-    def __init__(self, inner: Executor, failing: set[str]) -> None:
-        self.inner, self.failing = inner, failing
+    def __init__(self, inner: Executor, keys: set[str]) -> None:
+        self.inner, self.keys = inner, keys
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
-        job = args[0] if args else None
-        if getattr(job, "key", None) in self.failing:
-            job = dataclasses.replace(job, overrides=(*job.overrides, (INJECTED, job.key)))
-            args = (job, *args[1:])
+        if args and getattr(args[0], "key", None) in self.keys:
+            args = (failing(args[0]), *args[1:])
         return self.inner.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
@@ -41,16 +66,18 @@ def main(argv: list[str]) -> int:
     from resettle.cli import commands
     from resettle.cli import main as resettle_main
 
-    failing = set(argv[0].split(","))
+    keys = set(argv[0].split(","))
     real = commands.make_executor
 
     def make_executor(args):
         executor, workers, close = real(args)
-        return FaultyExecutor(executor, failing), workers, close
+        return FaultyExecutor(executor, keys), workers, close
 
     commands.make_executor = make_executor
     return resettle_main(argv[1:])
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from fault_injection import main as module_main  # classes pickled by module name
+
+    sys.exit(module_main(sys.argv[1:]))

@@ -185,6 +185,18 @@ def test_setting_attitude_to_nan_is_rejected() -> None:
     np.testing.assert_array_equal(m.people.attitude, before)
 
 
+@pytest.mark.parametrize("kind,field", [(Resident, "employed"), (Resident, "age"),
+                                        (Household, "arrears"), (Household, "grievance")])
+def test_array_views_cannot_be_assigned(model, kind, field) -> None:
+    """A view's value lives in the model's arrays: assigning it is refused, not silently
+    hidden behind an instance attribute."""
+    agent = next(iter(model.agents_by_type[kind]))
+    before = getattr(agent, field)
+    with pytest.raises(AttributeError, match="cannot be set"):
+        setattr(agent, field, before + 1)
+    assert getattr(agent, field) == before and field not in vars(agent)
+
+
 def test_household_members_are_its_residents(model) -> None:
     r = model.people
     for hh in model.households:

@@ -43,8 +43,12 @@ def test_ema_replicator_model_runs_experiments() -> None:
     params = {p.name: first[p.name] for p in (*model.uncertainties, *model.levers)}
     params = {k: (v.item() if hasattr(v, "item") else v) for k, v in params.items()}
     seeds = [r["seed"] for r in model.replications]
-    direct = np.mean([evaluate(base, ("attitude",), 1, s, **params)["attitude"] for s in seeds])
+    direct = np.mean([resettle.CommunityModel(base.replace(**params), rng=int(s)).run()
+                      ["attitude"].iloc[-1] for s in seeds])
     assert outcomes["attitude"][0] == pytest.approx(direct, abs=1e-12)
+    assert evaluate(base, ("attitude",), 1, seeds[0], **params)["attitude"] == \
+        resettle.CommunityModel(base.replace(**params), rng=int(seeds[0])).run()[
+            "attitude"].iloc[-1]
 
 
 def test_ema_parameters_follow_the_catalogue() -> None:

@@ -71,7 +71,8 @@ def test_baseline_equals_builtin_defaults(scenarios_dir: Path) -> None:
         assert ours == theirs
     assert baseline.horizon_years == default.horizon_years
     assert baseline.switch_year is None and baseline.switch_levers is None
-    assert _differing(baseline, default) <= {"name", "description", "description_zh", "files"}
+    assert _differing(baseline, default) <= {"name", "description", "description_zh", "files",
+                                             "file_hashes"}
 
 
 def test_schemes_differ_exactly_in_the_scheme_levers(scenarios_dir: Path) -> None:

@@ -22,12 +22,13 @@ import importlib
 import inspect
 import pkgutil
 import random
+from collections import deque
 from collections.abc import Callable
 
 import mesa
 import numpy as np
 import pytest
-from mesa.agent import AgentSet
+from mesa.agentset import AbstractAgentSet
 
 import resettle
 from resettle.sim import submodels
@@ -108,6 +109,7 @@ CASES: dict[Callable, Callable] = {
     attitude.exposure_drift: lambda w, rng: dict(x=w.people.attitude,
                                                  gain=np.full(w.people.n, 0.1)),
     attitude.tie_weights: lambda w, rng: dict(u=U(w), branch_basis="building"),
+    attitude.work_groups: lambda w, rng: dict(r=w.people),
     attitude.school_attendance: lambda w, rng: dict(age=w.people.age, seats=10, rng=rng),
     attitude.exposure: lambda w, rng: dict(
         r=w.people, u=U(w), lv=w.levers, month=MONTH, mass_share=0.5,
@@ -120,6 +122,7 @@ CASES: dict[Callable, Callable] = {
     cadres.recruit: lambda w, rng: dict(model=w, uncert=U(w), schooled_share=0.5, rng=rng),
     cadres.cadre_month: lambda w, rng: dict(model=w, month=MONTH, rng=rng),
     cadres.train_promising: lambda w, rng: dict(model=w, k=2, gain=0.1),
+    cadres.dispatch_secretary: lambda w, rng: dict(model=w, wanted=False, competence=0.8),
     cadres.replace_weakest: lambda w, rng: dict(model=w, share=0.5, rng=rng),
     cadres.cadre_quality: lambda w, rng: dict(cadres=w.cadres),
     due_this_month: lambda w, rng: dict(per_year=3, month=MONTH),
@@ -154,6 +157,8 @@ CASES: dict[Callable, Callable] = {
                                             keep=0, rng=rng),
     employment.staff: lambda w, rng: dict(r=w.people, sector=0),
     employment.company_target: lambda w, rng: dict(company_jobs=10, levers=w.levers, u=U(w)),
+    employment.local_openings: lambda w, rng: dict(r=w.people, enterprise_rate=30.0,
+                                                   company_target=5, service_jobs=5, rng=rng),
     fee_collection.collect_fees: lambda w, rng: dict(model=w, attitude=ATT(w), rng=rng),
     fee_collection.fee_history: lambda w, rng: dict(model=w, levers=w.levers,
                                                     attitude=ATT(w), periods=3, rng=rng),
@@ -290,34 +295,55 @@ def _copy(value):
     return value.copy() if isinstance(value, np.ndarray | list | dict) else value
 
 
+# model attributes the snapshot reads in its own way (agents, generators) or that no process
+# touches (Mesa's bookkeeping, the data collector, the static network)
+MODEL_SKIP = {"rng", "random", "datacollector", "layers", "resident_agents", "household_agents",
+              "scenario_given", "overrides", "params", "running", "steps", "time",
+              "agent_id_counter"}  # Mesa counts the agents any founding creates
+
+
 def snapshot_model(model: resettle.CommunityModel, path: str, out: dict) -> None:
-    """The model's arrays, ledger, every organisation's and cadre's state, which agents exist."""
-    for name in ("people", "homes"):
-        snapshot(getattr(model, name), f"{path}.{name}", out)
-    out[f"{path}.ledger"] = (dict(model.ledger.balance), dict(model.ledger.flows))
+    """Everything a process could change: every public attribute of the model (its arrays,
+    ledger, levers, the schedule's MonthState, the table's rows...), which agents exist and
+    each organisation's and cadre's state."""
     for cls, agents in model.agents_by_type.items():
-        if cls not in (Resident, Household):
-            out[f"{path}.agents.{cls.__name__}"] = {a.unique_id: _agent_state(a)
-                                                    for a in agents}
-    for name in ("general_branch", "committee"):
-        agent = getattr(model, name)
-        out[f"{path}.{name}"] = None if agent is None else agent.unique_id
+        key = f"{path}.agents.{cls.__name__}"
+        if cls in (Resident, Household):
+            out[key] = sorted(a.unique_id for a in agents)
+        else:
+            out[key] = {a.unique_id: _agent_state(a) for a in agents}
+    for name, value in vars(model).items():
+        if name.startswith("_") or name in MODEL_SKIP:
+            continue
+        if isinstance(value, mesa.Agent):
+            out[f"{path}.{name}"] = value.unique_id
+        elif name == "ledger":
+            out[f"{path}.ledger"] = (dict(value.balance), dict(value.flows))
+        elif name == "processes":
+            snapshot(value.state, f"{path}.processes.state", out)
+        else:
+            snapshot(value, f"{path}.{name}", out)
 
 
 def snapshot(value, path: str, out: dict) -> dict:
     """Every piece of mutable state reachable from ``value``, by path."""
     if isinstance(value, np.ndarray):
         out[path] = value.copy()
+    elif isinstance(value, str | int | float | bool | tuple | frozenset) or value is None:
+        out[path] = value
     elif isinstance(value, resettle.CommunityModel):
         snapshot_model(value, path, out)
-    elif isinstance(value, AgentSet):
+    elif isinstance(value, AbstractAgentSet):
         out[path] = {a.unique_id: _agent_state(a) for a in value}
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):
             snapshot(getattr(value, f.name), f"{path}.{f.name}", out)
-    elif isinstance(value, list | dict) or hasattr(value, "__dict__"):
+    elif isinstance(value, mesa.Agent):
+        out[path] = value.unique_id
+    elif isinstance(value, list | dict | deque) or hasattr(value, "__dict__"):
         items = value.items() if isinstance(value, dict) else (
-            enumerate(value) if isinstance(value, list) else vars(value).items())
+            enumerate(value) if isinstance(value, list | deque) else vars(value).items())
+        out[f"{path}#len"] = len(value) if isinstance(value, list | dict | deque) else None
         for key, item in items:
             snapshot(item, f"{path}.{key}", out)
     return out
@@ -352,17 +378,18 @@ def call(fn: Callable) -> tuple[object, dict, dict, list[str]]:
     rng = np.random.default_rng(CALL_SEED)
     kwargs = CASES[fn](w, rng)
     before = state_of(kwargs)
+    generators = {"the model's rng": lambda: w.rng.bit_generator.state,
+                  "the model's random": w.random.getstate,
+                  "numpy's global generator": lambda: repr(np.random.get_state()),  # noqa: NPY002
+                  "Python's global generator": random.getstate}
+    states = {name: read() for name, read in generators.items()}
     own = w.rng, w.random
     w.rng, w.random = Trap("model.rng"), Trap("model.random")
-    global_np, global_py = np.random.get_state(), random.getstate()  # noqa: NPY002
     try:
         result = fn(**kwargs)
     finally:
         w.rng, w.random = own
-    moved = [name for name, changed in (
-        ("numpy's global generator",
-         not same(np.random.get_state()[1], global_np[1])),  # noqa: NPY002
-        ("Python's global generator", random.getstate() != global_py)) if changed]
+    moved = [name for name, read in generators.items() if read() != states[name]]
     return result, before, state_of(kwargs), moved
 
 
@@ -440,6 +467,45 @@ def test_the_harness_catches_an_undeclared_write() -> None:
         assert not covered("r.employed", declared_writes(sloppy))
     finally:
         del CASES[sloppy]
+
+
+@pytest.mark.parametrize("draw", [
+    lambda model: np.random.random(),  # noqa: NPY002 - the point of the test
+    lambda model: random.random(),
+    lambda model: model.cadres.shuffle(),  # through the AgentSet's own reference
+    lambda model: model.processes.rng.random(),  # the schedule holds the model's rng too
+], ids=["numpy global", "python global", "agentset shuffle", "schedule's rng"])
+def test_the_harness_catches_any_other_generator(draw) -> None:
+    def sneaky(model):
+        draw(model)
+        return 1
+
+    CASES[sneaky] = lambda w, rng: dict(model=w)
+    try:
+        *_, moved = call(sneaky)
+        assert moved
+    finally:
+        del CASES[sneaky]
+
+
+@pytest.mark.parametrize("write", [
+    lambda model: model.processes.state.fee.update(fee_compliance=2.0),
+    lambda model: model.processes.state.paid_own_property_fee.fill(True),
+    lambda model: setattr(model, "levers", model.params.switch_levers or
+                          dataclasses.replace(model.levers, leadership="elected")),
+    lambda model: model.company.revenue_12m.append(1.0),
+], ids=["state.fee", "state.paid_own_property_fee", "levers", "company revenue"])
+def test_the_harness_sees_writes_to_the_schedule_and_levers(write) -> None:
+    def meddler(model):
+        write(model)
+        return 1
+
+    CASES[meddler] = lambda w, rng: dict(model=w)
+    try:
+        _, before, after, _ = call(meddler)
+        assert changed_paths(before, after)
+    finally:
+        del CASES[meddler]
 
 
 def test_the_harness_catches_the_models_generator() -> None:

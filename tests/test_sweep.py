@@ -385,6 +385,43 @@ def test_injected_failures_are_recorded_and_the_rest_finish(
     assert not (out / "results.parquet").exists()
 
 
+def test_a_dead_worker_stops_the_sweep_and_keeps_finished_runs(
+        tiny: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A pool whose worker died is not a run's failure: the sweep stops (exit 1), says how to
+    resume, records no failure, and resuming completes it."""
+    from concurrent.futures import Executor, Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from resettle.cli import commands
+
+    class DiesAfterFour(Executor):
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def submit(self, fn, /, *args, **kwargs) -> Future:
+            future: Future = Future()
+            self.calls += 1
+            if self.calls <= 4:
+                future.set_result(fn(*args, **kwargs))
+            else:
+                future.set_exception(BrokenProcessPool("a worker died"))
+            return future
+
+    monkeypatch.setattr(commands, "make_executor", lambda args: (DiesAfterFour(), 1,
+                                                                 lambda: None))
+    out = tmp_path / "out"
+    capsys.readouterr()
+    assert sweep(tiny[0], out) == 1
+    err = capsys.readouterr().err
+    assert "a worker process died" in err and f"--resume {out}" in err
+    assert not list((out / "failures").iterdir())
+    assert len(finished_keys(out)) == 4
+    monkeypatch.undo()
+    assert sweep(None, None, "--resume", str(out)) == 0
+    assert_complete(out, tiny[1], runs=16)
+
+
 def test_plain_resume_does_not_rerun_failed_runs(
         failed: tuple[Path, subprocess.CompletedProcess, list[str]], tmp_path: Path) -> None:
     out = tmp_path / "out"

@@ -8,6 +8,8 @@ learn the names. ``tests/test_outcomes.py`` checks the list against a real run's
 from __future__ import annotations
 
 HEADLINE = ("attitude", "fee_compliance", "fee_collection", "employment", "maturity")
+# the four the study asks the simulation to measure (BRIEF §7): charts of runs and the dashboard
+FOUR_MEASURES = ("attitude", "fee_compliance", "employment", "maturity")
 DEFAULT_METRICS = (*HEADLINE, "stability")  # what compare and sweeps report unless told
 SUBSCORES = ("structure", "routine", "cadres", "separation", "democracy")  # of maturity
 FEE_KEYS = ("fee_compliance", "fee_collection", "fee_willingness", "evasion", "enforced",

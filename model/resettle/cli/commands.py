@@ -10,6 +10,7 @@ import sys
 from concurrent.futures import BrokenExecutor
 from pathlib import Path
 
+from resettle.cli.parser import EXIT_INTERRUPTED
 from resettle.errors import ScenarioError
 
 OUTPUTS = Path("outputs")
@@ -118,7 +119,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"resettle: interrupted; finished runs are saved in {out}; continue with "
               f"'resettle sweep --resume {out}'", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenExecutor as err:
         print(f"resettle: a worker process died ({type(err).__name__}); finished runs are "
               f"saved in {out}; continue with 'resettle sweep --resume {out}'",

@@ -7,10 +7,8 @@ from __future__ import annotations
 import sys
 
 from resettle.cli.commands import COMMANDS
-from resettle.cli.parser import EXIT_USAGE, build_parser
+from resettle.cli.parser import EXIT_INTERRUPTED, EXIT_USAGE, build_parser
 from resettle.errors import ResettleError
-
-EXIT_INTERRUPTED = 130  # the shell's code for a process stopped by Ctrl-C (128 + SIGINT)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from resettle._version import __version__
 from resettle.dashboard.serve import DEFAULT_HOST, DEFAULT_PORT, MAX_PORT
-from resettle.experiments.compare import DEFAULT_REPS
-from resettle.reports.run import FORMATS
+from resettle.experiments.defaults import DEFAULT_REPS, SWITCH_YEAR_REPS
+from resettle.store.tables import FORMATS
 from resettle.text.labels import LANGS
 
-EXIT_USAGE = 2
-SWITCH_YEAR_REPS = 50  # switch-year's default replications per switch year
+EXIT_USAGE = 2  # a user's mistake
+EXIT_INTERRUPTED = 130  # the shell's code for a process stopped by Ctrl-C (128 + SIGINT)
 DESCRIPTION = "resettle: simulate governance schemes of a wholesale-resettlement community"
 
 

@@ -34,12 +34,11 @@ from resettle.dashboard.model import (
     default_lang,
     scenario_choices,
 )
-from resettle.outcomes import SUBSCORES
+from resettle.outcomes import FOUR_MEASURES, SUBSCORES
 from resettle.text.dashboard import choice_label, organisation_label, text, village_label
 from resettle.text.fonts import check_fonts, use_font
 from resettle.text.labels import check_lang, metric_label, scenario_label
 
-HEADLINE_FOUR = ("attitude", "fee_compliance", "employment", "maturity")  # issue 5, BRIEF §7
 WORKING_AGE = (16, 59)  # the employment metric's ages (resettle.sim.monthly_table, BRIEF §3)
 COLOUR_MODES = ("attitude", "employment", "village")
 FIG_SIZE = (6.4, 3.6)  # inches: two charts side by side on a laptop screen
@@ -94,7 +93,7 @@ def Status(model: DashboardModel, lang: str):
         solara.Error(text("invalid", lang, message=model.invalid))
     row = model.rows[-1]
     values = text("list_separator", lang).join(
-        f"{metric_label(m, lang)} {_value(row[m])}" for m in HEADLINE_FOUR)
+        f"{metric_label(m, lang)} {_value(row[m])}" for m in FOUR_MEASURES)
     solara.Text(text("status", lang, month=row["month"], months=model.params.months,
                        year=row["year"], scenario=scenario_label(model.params.name, lang),
                        values=values))
@@ -123,7 +122,7 @@ def _value(x: float) -> str:
 
 def headline_lines() -> list[tuple[str, dict]]:
     """(column, line style) of the headline chart."""
-    return [(m, {"color": f"C{i}"}) for i, m in enumerate(HEADLINE_FOUR)]
+    return [(m, {"color": f"C{i}"}) for i, m in enumerate(FOUR_MEASURES)]
 
 
 def maturity_lines() -> list[tuple[str, dict]]:

@@ -12,13 +12,13 @@ import pandas as pd
 
 from resettle.analysis import stats
 from resettle.errors import ScenarioError
+from resettle.experiments.defaults import DEFAULT_REPS
 from resettle.experiments.executors import default_workers
 from resettle.experiments.run import run_scenarios
 from resettle.outcomes import COMPARABLE, DEFAULT_METRICS
 from resettle.params.scenario import Scenario
 
 DEFAULT_MILESTONES = (3, 5, 10, 15)
-DEFAULT_REPS = 100  # gives CI half-widths near 0.01 on the 0..1 metrics (see precision table)
 TARGET_HALF_WIDTH = 0.01  # assumption: one percentage point is the precision planners read
 EARLY_YEARS = (1, 3)  # the first years after a change, where transition costs show
 STATS_SEED_OFFSET = 1  # bootstrap draws use SeedSequence([seed, 1]), apart from the runs'

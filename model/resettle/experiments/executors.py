@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 
 from tqdm import tqdm
 
@@ -20,6 +20,7 @@ from resettle.errors import SchedulerError
 from resettle.experiments.jobs import Job, JobResult, run_job
 
 SCHEDULER_TIMEOUT = 8  # seconds: issue 4 asks for a clear error within 10 s, start-up included
+IN_FLIGHT_PER_WORKER = 4  # submitted-but-unfinished jobs per worker (bounds driver memory)
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -60,22 +61,41 @@ def dask_executor(address: str) -> tuple[Executor, int, Callable[[], None]]:
     return client.get_executor(pure=False), threads, client.close
 
 
+def submit_bounded(executor: Executor, fn: Callable, jobs: Sequence[Job],
+                   limit: int) -> Iterator[tuple[Future, int]]:
+    """Submit ``fn(job)`` for every job, keeping at most ``limit`` unfinished; yield (future,
+    index of its job) as they finish."""
+    pending: dict[Future, int] = {}
+    queue = iter(range(len(jobs)))
+    for i in queue:
+        pending[executor.submit(fn, jobs[i])] = i
+        if len(pending) >= limit:
+            break
+    while pending:
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield future, pending.pop(future)
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending[executor.submit(fn, jobs[nxt])] = nxt
+
+
 def run_jobs(jobs: list[Job], workers: int = 1, progress: bool = True,
              executor: Executor | None = None) -> list[JobResult]:
     """Results of ``jobs`` in job order: in this process for one worker, else on a local pool
-    of ``workers`` processes (or on ``executor``)."""
+    of ``workers`` processes (or on ``executor``, which is left open)."""
     bar = tqdm(total=len(jobs), desc="runs", unit="run", disable=not progress or len(jobs) < 2)
     try:
         if executor is None and workers <= 1:
             return [_advance(bar, run_job(job)) for job in jobs]
-        close = None
+        close, limit = None, len(jobs)  # a given executor: its size is its own business
         if executor is None:
             executor, _, close = local_executor(workers)
+            limit = IN_FLIGHT_PER_WORKER * workers
         try:
-            futures = {executor.submit(run_job, job): i for i, job in enumerate(jobs)}
             results: list = [None] * len(jobs)
-            for future in as_completed(futures):
-                results[futures[future]] = _advance(bar, future.result())
+            for future, i in submit_bounded(executor, run_job, jobs, max(limit, 1)):
+                results[i] = _advance(bar, future.result())
             return results
         finally:
             if close is not None:

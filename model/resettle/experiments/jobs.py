@@ -8,6 +8,7 @@ does not depend on where or when it runs.
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 
 import pandas as pd
@@ -63,6 +64,23 @@ def run_job(job: Job) -> JobResult:
     if not job.snapshots:
         return JobResult(table)
     return JobResult(table, agent_snapshot(model), organisation_snapshot(model))
+
+
+@dataclass
+class JobFailure:
+    """A job that raised: the error's traceback, as text (taken in the worker)."""
+
+    traceback: str
+
+
+def try_job(job: Job) -> JobResult | JobFailure:
+    """:func:`run_job`, with an error caught where it happens and returned as its traceback
+    text: a sweep records it and goes on, whatever the error (even one that could not be sent
+    back from a worker process as an exception)."""
+    try:
+        return run_job(job)
+    except Exception:
+        return JobFailure(traceback.format_exc())
 
 
 def make_jobs(scenarios: list[Scenario], seeds: list[int], snapshots: bool = False) -> list[Job]:

@@ -12,6 +12,7 @@ it extends, else from the built-in defaults (Dongyu under Scheme 1). ``[switch]`
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -39,7 +40,8 @@ class Scenario:
     uncertainties: Uncertainties = field(default_factory=Uncertainties)
     switch_year: int | None = None
     switch_levers: Levers | None = None
-    files: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()  # the files it was read from, the extended ones first
+    file_hashes: tuple[str, ...] = ()  # the SHA-256 of each file's bytes, as they were read
     description_zh: str | None = None  # the description in Chinese, when the file gives one
 
     def __post_init__(self) -> None:
@@ -117,10 +119,11 @@ def load_scenarios(paths: list[Path], years: int | None = None) -> list[Scenario
     return scenarios
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path) -> tuple[dict, str]:
+    """The file's tables and the SHA-256 of the bytes they were read from."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        raw = path.read_bytes()
+        return tomllib.loads(raw.decode("utf-8")), hashlib.sha256(raw).hexdigest()
     except FileNotFoundError:
         raise ScenarioError(f"{path}: file not found") from None
     except (OSError, UnicodeDecodeError) as err:
@@ -140,14 +143,14 @@ def _load_reference(path: Path, seen: tuple[Path, ...], key: str) -> Scenario:
 
 
 def _load(path: Path, seen: tuple[Path, ...]) -> Scenario:
-    data = _read_toml(path)
+    data, digest = _read_toml(path)
     try:
-        return _build(path, data, (*seen, path.resolve()))
+        return _build(path, data, digest, (*seen, path.resolve()))
     except ScenarioError as err:
         raise err.with_file(path) from None
 
 
-def _build(path: Path, data: dict, seen: tuple[Path, ...]) -> Scenario:
+def _build(path: Path, data: dict, digest: str, seen: tuple[Path, ...]) -> Scenario:
     for key in data:
         if key not in {"scenario", "switch", *SECTIONS}:
             raise ScenarioError(unknown_key_message("section", key,
@@ -166,7 +169,8 @@ def _build(path: Path, data: dict, seen: tuple[Path, ...]) -> Scenario:
                     description_zh=description_zh,
                     horizon_years=header.get("horizon_years", base.horizon_years),
                     switch_year=switch_year, switch_levers=switch_levers,
-                    files=(*base.files, str(path)), **sections)
+                    files=(*base.files, str(path)), file_hashes=(*base.file_hashes, digest),
+                    **sections)
 
 
 def _table(data: dict, name: str) -> dict:

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from resettle.outcomes import HEADLINE
+from resettle.outcomes import FOUR_MEASURES
 from resettle.text.fonts import with_font
 from resettle.text.labels import metric_label
 from resettle.text.messages import metric_in_sentence, scenario_name, text
@@ -24,9 +24,7 @@ BANDS = ((0.25, 0.75, 0.35), (0.05, 0.95, 0.15))  # 50% and 90% bands with their
 BAND_90 = ((0.05, 0.95, 0.2),)  # one 90% band (sub-scores, run's headline panel)
 DPI = 150
 RUN_DPI = 120  # run's quick-look figure
-# run's panels: each headline metric but fee collection, which is drawn dashed beside compliance
-RUN_PANELS = tuple(m for m in HEADLINE if m != "fee_collection")
-DASHED_BESIDE = {"fee_compliance": "fee_collection"}
+DASHED_BESIDE = {"fee_compliance": "fee_collection"}  # run's panel: collection beside compliance
 
 
 def median_and_bands(ax, by_month: pd.core.groupby.SeriesGroupBy, color: str, label: str,
@@ -126,7 +124,7 @@ def headline_figure(monthly: pd.DataFrame, path: Path) -> Path:
     """``run``'s 2x2 panel of the headline metrics (English): median and 90% band per
     scenario; dashed beside fee compliance, fee collection (all payers)."""
     fig, axes = plt.subplots(2, 2, figsize=(10, 7), sharex=True, constrained_layout=True)
-    for ax, metric in zip(axes.flat, RUN_PANELS, strict=True):
+    for ax, metric in zip(axes.flat, FOUR_MEASURES, strict=True):
         for i, (name, frame) in enumerate(monthly.groupby("scenario", sort=False)):
             by = frame.groupby("month")
             median_and_bands(ax, by[metric], f"C{i}", name, BAND_90, lw=1.5)

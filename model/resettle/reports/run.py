@@ -11,18 +11,7 @@ from resettle.params.catalogue import scenario_record
 from resettle.reports.figures import headline_figure
 from resettle.store.atomic import write_atomically
 from resettle.store.provenance import provenance, write_json
-
-FORMATS = ("parquet", "csv")
-
-
-def write_table(frame, path: Path, fmt: str) -> str:
-    """Write a table as Parquet or CSV; returns the file name."""
-    target = path.with_suffix(f".{fmt}")
-    if fmt == "csv":
-        frame.to_csv(target, index=False)
-    else:
-        frame.to_parquet(target, index=False)
-    return target.name
+from resettle.store.tables import write_table
 
 
 def run_manifest(result: RunResult, argv: list[str] | None, files: list[str]) -> dict:

@@ -88,13 +88,15 @@ def analysis_document(analysis: SweepAnalysis, folder: Path, lang: str = "en") -
 
 def analysis_manifest(analysis: SweepAnalysis, argv: list[str] | None,
                       reports: dict[str, str]) -> dict:
-    """Provenance of an analysis: the sweep's seeds and scenarios, the design and the year."""
-    spec = analysis.spec
-    return provenance(command=argv, root_seed=spec.seed, seeds=analysis.seeds,
-                      scenarios=[scenario_record(s) for s in spec.scenarios],
-                      seconds=analysis.seconds, sweep=spec.name, sweep_dir=str(analysis.out),
-                      design=spec.design, year=analysis.year, languages=list(reports),
-                      reports=reports)
+    """Provenance of an analysis: the sweep's seeds and scenarios as the sweep recorded them
+    when it started (sweep.json), the design and the year analysed."""
+    spec, started = analysis.spec, analysis.started
+    scenarios = started.get("scenarios") or [scenario_record(s) for s in spec.scenarios]
+    return provenance(command=argv, root_seed=spec.seed, seeds=started.get("seeds", []),
+                      scenarios=scenarios, seconds=analysis.seconds, sweep=spec.name,
+                      sweep_dir=str(analysis.sweep_dir),
+                      sweep_git_commit=started.get("git_commit"), design=spec.design,
+                      year=analysis.year, languages=list(reports), reports=reports)
 
 
 def write_analysis(analysis: SweepAnalysis, out: Path, *, force: bool = False,

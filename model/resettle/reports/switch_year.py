@@ -80,12 +80,12 @@ def switch_document(comp: Comparison, table: pd.DataFrame, folder: Path,
     doc.paragraph(text("switch.method", lang, reps=comp.reps, seed=comp.root_seed))
     end = table[table["when"] == "at horizon"]
     fig = switch_year_tradeoff(end, comp.metrics, folder / "switch_year_horizon.png",
-                                       lang=lang)
+                               lang=lang)
     doc.image(fig, text("caption.switch_horizon", lang))
     after = table[table["when"] != "at horizon"]
     if not after.empty:
         fig2 = switch_year_tradeoff(after, list(AFTER_METRICS),
-                                            folder / "switch_year_after.png", lang=lang)
+                                    folder / "switch_year_after.png", lang=lang)
         doc.image(fig2, text("caption.switch_after", lang))
     doc.heading(text("h.table", lang))
     doc.table(table_view(table, lang))

@@ -31,15 +31,14 @@ def monthly_row(model) -> dict:
     row.update(organisation_metrics(model))
     row.update(money_metrics(model))
     state = month_state(model)
-    row.update({k: (state.fee.get(k, np.nan) if state else np.nan) for k in FEE_KEYS})
-    row.update({k: float(state.events.get(k, 0)) if state else 0.0 for k in EVENT_KEYS})
+    row.update({k: state.fee.get(k, np.nan) for k in FEE_KEYS})
+    row.update({k: float(state.events.get(k, 0)) for k in EVENT_KEYS})
     return row
 
 
 def month_state(model):
-    """The schedule's state (``MonthState``), or None before the schedule exists."""
-    processes = getattr(model, "processes", None)
-    return processes.state if processes is not None else None
+    """The schedule's state (``MonthState``: this month's events, the last fees, scores)."""
+    return model.processes.state
 
 
 def people_metrics(model) -> dict:
@@ -70,15 +69,15 @@ def people_metrics(model) -> dict:
 def organisation_metrics(model) -> dict:
     """Maturity and its sub-scores, organisations, cadres, stability."""
     state = month_state(model)
-    scores = state.scores if state and state.scores else {k: 0.0 for k in SUBSCORES}
-    if not (state and state.scores):
+    scores = state.scores or {k: 0.0 for k in SUBSCORES}
+    if not state.scores:  # month 0: only cadre quality is known
         scores = {**scores, "cadres": cadre_quality(model.cadres)}
     index = maturity_index(scores, model.params.uncertainties.maturity_weights)
     row = {"maturity": index, "maturity_level": maturity_level(index)}
     row.update({f"maturity_{k}": v for k, v in scores.items()})
     row.update({
-        "stability": 1.0 - (state.complaint_share if state else 0.0),
-        "complaints": state.complaint_share if state else 0.0,
+        "stability": 1.0 - state.complaint_share,
+        "complaints": state.complaint_share,
         "grievance": float(model.homes.grievance.mean()),
         "cadres": len(model.cadres),
         "cadre_mean_age": float(np.mean([c.age for c in model.cadres])),

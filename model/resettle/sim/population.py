@@ -1,7 +1,7 @@
 """The initial community: residents, households and buildings of Dongyu (BRIEF §2).
 
 Resident and household state lives in numpy arrays (one entry per person or household) so the
-monthly submodels run vectorised; the Mesa agents in ``resettle.agents`` are views on them.
+monthly submodels run vectorised; the Mesa agents in ``resettle.sim.agents`` are views on them.
 """
 
 from __future__ import annotations

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from resettle.params.sections import Levers
-from resettle.sim.agents import Cadre, Resident
+from resettle.sim.agents import Resident
 from resettle.sim.agents.mass_organisation import KINDS
 from resettle.sim.network import ContactSampler, GroupSampler, StaticRows
-from resettle.sim.population import SECTOR_COMPANY, SECTOR_ENTERPRISE, SECTOR_SERVICES
+from resettle.sim.population import SECTOR_COMPANY
 from resettle.sim.submodels import (
     attitude,
     cadres,
@@ -38,10 +38,6 @@ from resettle.sim.submodels.calendar import due_this_month
 # Dongyu today (§1(1)): village branches run village cooperatives, the collectives pay the
 # property fee, the community runs the property company, leadership is appointed.
 STATUS_QUO = Levers()
-# assumption (docs/ODD.md §7.4): the dispatched secretary is a 45-year-old town cadre with
-# college schooling.
-DISPATCHED_AGE, DISPATCHED_SCHOOLING = 45.0, 3
-LOCAL_SECTORS = (SECTOR_ENTERPRISE, SECTOR_COMPANY, SECTOR_SERVICES)
 MEETING_MEMORY_MONTHS = 12  # the routine score counts the meetings of the last 12 months
 
 
@@ -126,17 +122,13 @@ class MonthlyProcesses:
 
     def restructure_company(self) -> None:
         """Set the company's status; an outside firm keeps only part of the local staff."""
-        m, lv = self.model, self.model.levers
+        m, lv, u = self.model, self.model.levers, self.model.params.uncertainties
         m.company.status = lv.property_company
         if lv.property_company == "outsourced":
-            gone = employment.layoffs(m.people, SECTOR_COMPANY, self.company_target(), self.rng)
+            keep = employment.company_target(m.company_jobs, lv, u)
+            gone = employment.layoffs(m.people, SECTOR_COMPANY, keep, self.rng)
             stability.grieve_residents(m.homes.grievance, m.people.household, gone,
-                                       m.params.uncertainties.job_loss_grievance)
-
-    def company_target(self) -> int:
-        """Local jobs the property company offers under the levers in force."""
-        return employment.company_target(self.model.company_jobs, self.model.levers,
-                                         self.model.params.uncertainties)
+                                       u.job_loss_grievance)
 
     # ---- people -------------------------------------------------------------------------
     def demography(self) -> None:
@@ -154,16 +146,11 @@ class MonthlyProcesses:
 
     def cadres(self, month: int) -> None:
         """Cadres age, retire, train, are recruited; the dispatched secretary comes and goes."""
-        self.state.events.update(cadres.cadre_month(self.model, month, self.rng))
-        dispatched = [c for c in self.model.cadres if c.dispatched]
-        wanted = (self.model.general_branch is not None
-                  and self.model.levers.leadership == "appointed")
-        if wanted and not dispatched:
-            u = self.model.params.uncertainties
-            Cadre(self.model, DISPATCHED_AGE, DISPATCHED_SCHOOLING, u.dispatched_cadre_competence,
-                  "general-branch secretary (dispatched)", dispatched=True)
-        for cadre in dispatched if not wanted else []:
-            cadre.remove()
+        m = self.model
+        self.state.events.update(cadres.cadre_month(m, month, self.rng))
+        cadres.dispatch_secretary(m, m.general_branch is not None
+                                  and m.levers.leadership == "appointed",
+                                  m.params.uncertainties.dispatched_cadre_competence)
 
     def party(self, month: int) -> None:
         """Recruit members on schedule; decide who is active this month."""
@@ -189,12 +176,9 @@ class MonthlyProcesses:
                                                  self.rng)
         searching &= (r.training_left == 0) & ~r.employed
         logodds = employment.hiring_logodds(r, u)
-        openings = {
-            SECTOR_ENTERPRISE: int(self.rng.poisson(u.enterprise_openings_per_month
-                                                    * r.n / 1000.0)),
-            SECTOR_COMPANY: max(0, self.company_target() - employment.staff(r, SECTOR_COMPANY)),
-            SECTOR_SERVICES: max(0, m.service_jobs - employment.staff(r, SECTOR_SERVICES)),
-        }
+        openings = employment.local_openings(
+            r, u.enterprise_openings_per_month,
+            employment.company_target(m.company_jobs, lv, u), m.service_jobs, self.rng)
         local = employment.fill_openings(r, searching, logodds, openings, self.rng)
         outside = employment.outside_hires(r, searching, logodds, u.outside_job_rate, self.rng)
         self.state.events.update(job_losses=len(lost), hires=local + outside + placed,
@@ -204,19 +188,17 @@ class MonthlyProcesses:
         """Social influence rounds on the contact network, then exposure drift."""
         m = self.model
         r, u, lv = m.people, m.params.uncertainties, m.levers
-        mu = u.convergence_rate * attitude.plasticity(r.age, u.plasticity_decay)
-        work = np.where(r.employed & np.isin(r.sector, LOCAL_SECTORS), r.sector, -1)
-        sampler = ContactSampler([GroupSampler(work)], attitude.tie_weights(u, lv.branch_basis),
-                                 self.static_rows)
-        influence.influence_month(r.attitude, mu, u.confidence_bound, sampler,
-                                  u.contacts_per_month, self.rng)
+        plasticity = attitude.plasticity(r.age, u.plasticity_decay)
+        sampler = ContactSampler([GroupSampler(attitude.work_groups(r))],
+                                 attitude.tie_weights(u, lv.branch_basis), self.static_rows)
+        influence.influence_month(r.attitude, u.convergence_rate * plasticity,
+                                  u.confidence_bound, sampler, u.contacts_per_month, self.rng)
         exposed = attitude.exposure(
             r, u, lv, month, mass_share=len(m.mass_organisations) / len(KINDS),
             zones=party.zones(r, lv.branch_basis, m.n_buildings, lv.building_areas),
             active=self.state.active,
             paid_own_fee=self.state.paid_own_property_fee[r.household], rng=self.rng)
-        attitude.exposure_drift(r.attitude, attitude.plasticity(r.age, u.plasticity_decay)
-                                * exposed)
+        attitude.exposure_drift(r.attitude, plasticity * exposed)
 
     # ---- money --------------------------------------------------------------------------
     def fees(self, month: int) -> None:

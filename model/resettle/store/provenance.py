@@ -9,7 +9,6 @@ Each study adds its own keys after these.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import subprocess
@@ -29,24 +28,14 @@ def provenance(*, command: list[str] | None, root_seed: int, seeds: Iterable[int
                **study: object) -> dict:
     """The record of one output: the common keys, then the study's own (``study``).
 
-    ``scenarios`` are the scenarios' records (``resettle.params.catalogue.scenario_record``);
-    their ``files`` are listed with the SHA-256 of each file's content.
+    ``scenarios`` are the scenarios' records (``resettle.params.catalogue.scenario_record``:
+    their files with the SHA-256 of the bytes read when each scenario was loaded).
     """
     return {"created": now(), "command": command, "versions": versions(),
             "git_commit": git_commit(), "root_seed": root_seed,
             "seeds": [int(s) for s in seeds], "seeding": SEEDING,
-            "scenarios": [{**s, "files": [file_record(f) for f in s.get("files", ())]}
-                          for s in scenarios],
+            "scenarios": list(scenarios),
             "seconds": None if seconds is None else round(seconds, 2), **study}
-
-
-def file_record(path: str | Path) -> dict:
-    """A file's path and the SHA-256 of its content (None when it cannot be read)."""
-    try:
-        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        digest = None
-    return {"path": str(path), "sha256": digest}
 
 
 def versions() -> dict[str, str]:

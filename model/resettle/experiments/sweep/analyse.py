@@ -33,8 +33,8 @@ class SweepAnalysis:
     points: pd.DataFrame
     means: pd.DataFrame
     year: int
-    out: Path | None = None  # the sweep directory
-    seeds: list[int] = field(default_factory=list)  # replication seeds, from sweep.json
+    sweep_dir: Path | None = None
+    started: dict = field(default_factory=dict)  # the sweep's provenance (sweep.json)
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
     discovery: dict[str, PrimResult] = field(default_factory=dict)
     seconds: float = 0.0
@@ -113,9 +113,9 @@ def analyse_sweep(out: Path, year: int | None = None, seed: int = 0) -> SweepAna
     year = year or max(spec.years)
     if year not in spec.years:
         raise ScenarioError(f"--year {year}: the sweep kept years {list(spec.years)}")
-    seeds = json.loads((out / "sweep.json").read_text("utf-8")).get("seeds", [])
+    started = json.loads((out / "sweep.json").read_text("utf-8"))
     analysis = SweepAnalysis(spec, points, point_means(results, spec.metrics, year), year,
-                             out, seeds)
+                             out, started)
     rng = np.random.default_rng(np.random.SeedSequence([spec.seed, seed, 2]))
     if spec.design == "sobol":
         analysis.sensitivity = sobol_table(analysis, rng)

@@ -21,9 +21,8 @@ from __future__ import annotations
 import json
 import os
 import time
-import traceback
-from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
+from collections.abc import Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +30,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from resettle.errors import OutputError, SweepError
-from resettle.experiments.jobs import Job, JobResult, run_job
+from resettle.experiments.executors import IN_FLIGHT_PER_WORKER, submit_bounded
+from resettle.experiments.jobs import Job, JobFailure, JobResult, try_job
 from resettle.experiments.sweep.design import design_points
 from resettle.experiments.sweep.spec import SweepSpec, load_sweep
 from resettle.params.catalogue import scenario_record, toml_value
@@ -41,7 +41,6 @@ from resettle.store.provenance import now, provenance, write_json
 
 FLUSH_RUNS = 50  # write a shard after this many finished runs...
 FLUSH_SECONDS = 2.0  # ...or this many seconds, whichever comes first
-IN_FLIGHT_PER_WORKER = 4  # submitted-but-unfinished runs per worker (bounds driver memory)
 
 
 def run_key(point: int, scenario_index: int, replication: int) -> str:
@@ -49,7 +48,7 @@ def run_key(point: int, scenario_index: int, replication: int) -> str:
     return f"p{point:07d}-s{scenario_index:02d}-r{replication:05d}"
 
 
-def make_jobs(spec: SweepSpec, points: pd.DataFrame) -> list[Job]:
+def sweep_jobs(spec: SweepSpec, points: pd.DataFrame) -> list[Job]:
     """Every point x scenario x replication, with seeds drawn now (before dispatch). Each
     job runs to the last kept year and keeps only the kept years and metrics."""
     seeds = replication_seeds(spec.seed, spec.replications)
@@ -176,55 +175,36 @@ class ShardWriter:
     def fail(self, key: str, text: str) -> None:
         """A failed run: its traceback, in failures/<key>.json."""
         write_file(self.out / "failures" / f"{key}.json",
-                     lambda p: p.write_text(json.dumps({"key": key, "traceback": text}),
-                                            "utf-8"))
+                   lambda p: p.write_text(json.dumps({"key": key, "traceback": text}), "utf-8"))
 
     def flush(self) -> None:
         """Write the buffered runs as one shard."""
         if self.rows:
             name = f"part-{time.time_ns():020d}-{os.getpid()}.parquet"
             frame = pd.DataFrame(self.rows)
-            write_file(self.out / "shards" / name,
-                         lambda p: frame.to_parquet(p, index=False))
+            write_file(self.out / "shards" / name, lambda p: frame.to_parquet(p, index=False))
             for key in frame["key"].unique():
                 (self.out / "failures" / f"{key}.json").unlink(missing_ok=True)
         self.rows, self.count, self.last = [], 0, time.monotonic()
 
 
 # ---- running ----------------------------------------------------------------------------
-def submit_bounded(executor: Executor, jobs: list[Job], limit: int) -> Iterator[Future]:
-    """Submit jobs keeping at most ``limit`` unfinished; yield futures as they finish."""
-    pending: dict[Future, Job] = {}
-    queue = iter(jobs)
-    for job in queue:
-        pending[executor.submit(run_job, job)] = job
-        if len(pending) >= limit:
-            break
-    while pending:
-        done, _ = wait(pending, return_when=FIRST_COMPLETED)
-        for future in done:
-            job = pending.pop(future)
-            yield future, job
-            nxt = next(queue, None)
-            if nxt is not None:
-                pending[executor.submit(run_job, nxt)] = nxt
-
-
 def execute(jobs: list[Job], executor: Executor, workers: int, writer: ShardWriter,
             progress: bool) -> int:
-    """Run ``jobs``; a run that raises is recorded as failed and the sweep goes on (a pool
-    whose worker died is not a run's failure: that stops the sweep). Returns how many failed."""
+    """Run ``jobs``; a run that raises is recorded as failed, with its traceback, and the sweep
+    goes on. Anything else (a worker process that died, a lost Dask scheduler, a shard that
+    cannot be written) stops the sweep; finished runs stay on disk. Returns how many failed."""
     failures = 0
     bar = tqdm(total=len(jobs), desc="sweep", unit="run", disable=not progress)
     try:
-        for future, job in submit_bounded(executor, jobs, IN_FLIGHT_PER_WORKER * workers):
-            try:
-                writer.add(result_rows(job, future.result()))
-            except BrokenExecutor:
-                raise
-            except Exception as err:  # the run's own error, with the worker's traceback
-                writer.fail(job.key, "".join(traceback.format_exception(err)))
+        for future, i in submit_bounded(executor, try_job, jobs,
+                                        IN_FLIGHT_PER_WORKER * max(workers, 1)):
+            job, outcome = jobs[i], future.result()
+            if isinstance(outcome, JobFailure):
+                writer.fail(job.key, outcome.traceback)
                 failures += 1
+            else:
+                writer.add(result_rows(job, outcome))
             bar.update(1)
     finally:
         writer.flush()
@@ -277,7 +257,7 @@ def run_sweep(out: Path, executor: Executor, workers: int, spec: SweepSpec | Non
         spec, points = reopen(out, spec)
     else:
         points = prepare(spec, out, spec_text, argv)
-    jobs = make_jobs(spec, points)
+    jobs = sweep_jobs(spec, points)
     todo = pending_jobs(jobs, out, retry_failed)
     failed = execute(todo, executor, workers, ShardWriter(out), progress)
     complete = not failed_keys(out) and len(finished_keys(out)) == len(jobs)

@@ -117,7 +117,8 @@ class SweepSpec:
 
 
 def _scenario_digest(s: Scenario) -> str:
-    skip = {"files", "description_zh"}  # a translation changes no result (nor old digests)
+    # where it was read from, and a translation, change no result (nor old digests)
+    skip = {"files", "file_hashes", "description_zh"}
     text = json.dumps({k: v for k, v in s.to_dict().items() if k not in skip}, sort_keys=True,
                       default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

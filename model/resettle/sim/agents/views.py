@@ -16,3 +16,7 @@ class ArrayField:
         if agent is None:
             return self
         return self.cast(getattr(getattr(agent.model, self.table), self.column)[agent.index])
+
+    def __set__(self, agent, value) -> None:
+        raise AttributeError(f"{type(agent).__name__}.{self.column} is read from the model's "
+                             f"arrays (model.{self.table}.{self.column}); it cannot be set")

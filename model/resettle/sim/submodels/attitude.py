@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from resettle.sim.population import SECTOR_COMPANY, SECTOR_ENTERPRISE, SECTOR_SERVICES
 from resettle.sim.submodels import party
 from resettle.sim.submodels.calendar import due_this_month
 from resettle.sim.submodels.contract import writes
@@ -97,6 +98,15 @@ def influence_round(x: np.ndarray, partners: np.ndarray, epsilon: float, mu: np.
 def exposure_drift(x: np.ndarray, gain: np.ndarray) -> None:
     """Move toward citizen attitude: ``x += gain·(1-x)``, gain clipped to [0, 1]. In place."""
     x += np.clip(gain, 0.0, 1.0) * (1.0 - x)
+
+
+# workplaces inside the community, where colleagues meet (the workplace layer of ties)
+LOCAL_SECTORS = (SECTOR_ENTERPRISE, SECTOR_COMPANY, SECTOR_SERVICES)
+
+
+def work_groups(r) -> np.ndarray:
+    """Each resident's local workplace (its sector), or -1 for those not working locally."""
+    return np.where(r.employed & np.isin(r.sector, LOCAL_SECTORS), r.sector, -1)
 
 
 def tie_weights(u, branch_basis: str) -> np.ndarray:

@@ -14,6 +14,10 @@ CADRE_AGE_SD = 5.0  # assumption: spread of cadre ages around the mean (years)
 CADRE_AGE_BOUNDS = (30.0, 68.0)  # assumption: youngest and oldest serving cadre at the start
 RECRUIT_AGE = (25.0, 40.0)  # §4: young, schooled, promising; ages are an assumption
 ROLES = ("village secretary", "former village head", "committee member")
+DISPATCHED_ROLE = "general-branch secretary (dispatched)"
+# assumption (docs/ODD.md §7.4): the dispatched secretary is a 45-year-old town cadre with
+# college schooling
+DISPATCHED_AGE, DISPATCHED_SCHOOLING = 45.0, 3
 
 
 def initial_schooling(n: int, low_share: float, college_share: float,
@@ -66,6 +70,21 @@ def cadre_month(model, month: int, rng: np.random.Generator) -> dict[str, int]:
     trained = train_promising(model, due_this_month(levers.cadre_training_per_year, month),
                               uncert.cadre_training_gain)
     return {"retired": len(retiring), "recruited": len(recruits), "trained": trained}
+
+
+@writes("model.agents.Cadre")
+def dispatch_secretary(model, wanted: bool, competence: float) -> int:
+    """The town's dispatched general-branch secretary arrives when ``wanted`` (a general
+    branch with appointed leadership) and returns to the town when not; returns how many
+    serve now (0 or 1)."""
+    dispatched = [c for c in model.cadres if c.dispatched]
+    if wanted and not dispatched:
+        Cadre(model, DISPATCHED_AGE, DISPATCHED_SCHOOLING, competence, DISPATCHED_ROLE,
+              dispatched=True)
+        return 1
+    for cadre in dispatched if not wanted else []:
+        cadre.remove()
+    return int(wanted)
 
 
 @writes("model.agents.Cadre")

@@ -17,9 +17,11 @@ from __future__ import annotations
 import numpy as np
 
 from resettle.sim.population import (
+    SECTOR_COMPANY,
     SECTOR_ENTERPRISE,
     SECTOR_NONE,
     SECTOR_OUTSIDE,
+    SECTOR_SERVICES,
     Residents,
     group_masks,
 )
@@ -135,6 +137,18 @@ def layoffs(r: Residents, sector: int, keep: int, rng: np.random.Generator) -> n
 def staff(r: Residents, sector: int) -> int:
     """Residents employed in ``sector``."""
     return int((r.employed & (r.sector == sector)).sum())
+
+
+def local_openings(r: Residents, enterprise_rate: float, company_target: int,
+                   service_jobs: int, rng: np.random.Generator) -> dict[int, int]:
+    """This month's local openings by sector: a Poisson number at local enterprises
+    (``enterprise_rate`` per 1,000 residents), and the vacancies of the property company and
+    of community services against their staffing targets."""
+    return {
+        SECTOR_ENTERPRISE: int(rng.poisson(enterprise_rate * r.n / 1000.0)),
+        SECTOR_COMPANY: max(0, company_target - staff(r, SECTOR_COMPANY)),
+        SECTOR_SERVICES: max(0, service_jobs - staff(r, SECTOR_SERVICES)),
+    }
 
 
 def company_target(company_jobs: int, levers, u) -> int:

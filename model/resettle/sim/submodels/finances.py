@@ -1,6 +1,6 @@
 """Finances: cooperatives' rent and dividends, the community's income and costs, the property
 company's revenue, spending and service quality, and households' income. Every yuan moves
-through the ledger (``resettle.ledger``).
+through the ledger (``resettle.sim.ledger``).
 
 * Cooperatives earn ``asset_return_rate`` (plus ``corporate_return_uplift`` as they
   corporatise) on their collective assets; ``collective_share`` stays in the collective fund,
