@@ -14,7 +14,10 @@ What it covers, per month, in resettle's order (employment, then attitude, then 
 
   - separations: an employed resident loses the job with hazard ``job_separation_rate``;
     the household's grievance rises by ``job_loss_grievance``;
-  - search: the unemployed aged 16-64 search with probability
+  - retirement: a worker at the statutory retirement age (``retirement_age_men`` /
+    ``retirement_age_women``) leaves the job;
+  - search: the unemployed of working age (``job_entry_age`` to retirement) search with
+    probability
     ``clip(1 - reservation_weight * nonlabour_per_adult / wage_month, 0.05, 1)``, where
     non-labour income is the household's expected dividends plus rent;
   - local openings (enterprise ``Poisson(enterprise_openings_per_month * n / 1000)``,
@@ -22,7 +25,7 @@ What it covers, per month, in resettle's order (employment, then attitude, then 
     weighted choice without replacement from the searchers, weights ``exp(logodds)``;
   - outside hires: a remaining searcher finds a city job with probability
     ``1 - exp(-outside_job_rate * exp(logodds))``; logodds as in ``hiring_logodds``
-    (prime / 4050 / 60+ groups, female, schooling, trained).
+    (prime / 4050 groups, female, schooling, trained).
   - NOT modelled: skills-training courses (nobody is ever ``trained``), layoffs on
     outsourcing.
 
@@ -215,27 +218,36 @@ class Person(mesa.Agent):
         self.mu = self.model.u.convergence_rate * self.plasticity
 
     # ---- employment -------------------------------------------------------------------
+    def working_age(self) -> bool:
+        """From ``job_entry_age`` up to the statutory retirement age (resettle's working_age)."""
+        c = self.model.c
+        retire = c.retirement_age_women if self.female else c.retirement_age_men
+        return c.job_entry_age <= self.age < retire
+
     def logodds(self) -> float:
         """Employers' preference for this person (resettle's hiring_logodds)."""
         u, age = self.model.u, self.age
-        working = 16.0 <= age < 60.0
-        g4050 = working and age >= (40.0 if self.female else 50.0)
-        prime = working and not g4050 and age >= 40.0
+        g4050 = age >= (40.0 if self.female else 50.0)
+        prime = not g4050 and age >= 40.0
         return (u.hire_logodds_prime * prime + u.hire_logodds_4050 * g4050
-                + u.hire_logodds_60plus * (age >= 60.0) + u.hire_logodds_female * self.female
+                + u.hire_logodds_female * self.female
                 + u.hire_logodds_school * self.school + u.hire_logodds_trained * self.trained)
 
     def labour_step(self) -> None:
         """Lose the job with the separation hazard, or decide whether to look for one."""
         u = self.model.u
         self.searching = False
+        working = self.working_age()
+        if self.employed and not working:  # retirement
+            self.employed, self.sector = False, SECTOR_NONE
+            return
         if self.employed:
             if self.random.random() < u.job_separation_rate:
                 self.employed, self.sector = False, SECTOR_NONE
                 self.home.grievance += u.job_loss_grievance
                 self.model.job_losses += 1
             return
-        if not 16.0 <= self.age < u.search_age_limit:
+        if not working:
             return
         p = 1.0 - u.reservation_weight * self.home.nonlabour_per_adult / u.wage_month
         self.searching = self.random.random() < min(max(p, u.min_search_probability), 1.0)
@@ -423,11 +435,10 @@ class PlainCommunity(mesa.Model):
         shares = self.c.initial_employment
         workers = []
         for p in self.people:
-            working = 16.0 <= p.age < 60.0
-            g4050 = working and p.age >= (40.0 if p.female else 50.0)
-            group = (3 if p.age >= 60 else 2 if g4050 else 1 if working and p.age >= 40
-                     else 0 if working else -1)
-            if group >= 0 and self.random.random() < shares[group]:
+            if not p.working_age():
+                continue
+            group = 2 if p.age >= (40.0 if p.female else 50.0) else 1 if p.age >= 40 else 0
+            if self.random.random() < shares[group]:
                 workers.append(p)
         self.random.shuffle(workers)
         n_company = min(self.company_jobs, len(workers))

@@ -47,8 +47,8 @@ def occupied_dir(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
 
 # A number as a report prints it: 12, 0.345, -0.012, +0.010, 3.00e-05. Digits inside a name
 # (scheme1, phased-y05, d_z) are not numbers; nor is the second part of a range (16-59 is 16
-# and 59, whichever dash joins them).
-NUMBER = r"(?<![A-Za-z0-9_.])(?:(?<![0-9])[+-])?\d+(?:\.\d+)?(?:e[+-]\d+)?"
+# and 59, whichever dash joins them); nor is a scheme's number in its name (Scheme 1 is 方案一).
+NUMBER = r"(?<![A-Za-z0-9_.])(?<!Scheme )(?:(?<![0-9])[+-])?\d+(?:\.\d+)?(?:e[+-]\d+)?"
 
 
 def numbers(text: str) -> list[str]:

@@ -29,6 +29,7 @@ from resettle.sim.agents import (
 )
 from resettle.sim.agents.mass_organisation import KINDS
 from resettle.sim.seeds import replication_seeds
+from resettle.sim.submodels import finances
 
 SEEDS = replication_seeds(20261124, 20)
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -287,15 +288,35 @@ def test_branches_by_building_replace_the_village_branches(areas: int) -> None:
     assert m.rows[-1]["branches"] == areas + m.levers.new_branches
 
 
-def test_phased_switch_replaces_village_branches_in_the_month_after_the_switch() -> None:
+def test_switch_replaces_village_branches_in_the_month_after_the_switch() -> None:
     sc = resettle.load_scenario(SCENARIOS / "phased.toml").replace(horizon_years=2,
-                                                                  switch_year=1)
+                                                                  switch_year=1,
+                                                                  switch_phase_months=0)
     m = resettle.CommunityModel(sc, rng=SEEDS[7], **SMALL)
     m.run(months=12)
     assert sorted(b.basis for b in m.branches if b.basis != "other") == ["village"] * 4
     m.step()
     assert sorted(b.basis for b in m.branches if b.basis != "other") == ["building"] * 5
     assert m.levers == sc.switch_levers
+
+
+def test_phased_switch_forms_building_branches_area_by_area() -> None:
+    """§4 step by step: over the phase the building areas get their branches one by one and
+    the village branches stay until the last area has one; the fee share falls in steps."""
+    sc = resettle.load_scenario(SCENARIOS / "phased.toml").replace(
+        horizon_years=4, switch_year=1, switch_phase_months=10, stall_complaint_share=1.0)
+    m = resettle.CommunityModel(sc, rng=SEEDS[7], **SMALL)
+    m.run(months=12)
+    areas, shares = [], []
+    for _ in range(11):
+        m.step()
+        areas.append(sum(b.basis == "building" for b in m.branches))
+        shares.append(m.processes.state.collective_share)
+        villages = sum(b.basis == "village" for b in m.branches)
+        assert villages == (0 if areas[-1] == 5 else 4)
+    assert areas == sorted(areas) and areas[0] < 5 and areas[-1] == 5
+    assert shares == sorted(shares, reverse=True) and shares[0] == pytest.approx(0.9)
+    assert shares[-1] == 0.0
 
 
 def test_contact_graph_is_the_static_network() -> None:
@@ -318,6 +339,31 @@ def test_village_branches_manage_cooperatives_until_corporatised() -> None:
     model = resettle.CommunityModel(rng=3, residents=300, households=120, party_members=10)
     village = [b for b in model.branches if b.basis == "village"]
     assert len(village) == 4 and all(b.manages_cooperative for b in village)
-    corporate = resettle.CommunityModel(rng=3, residents=300, households=120, party_members=10,
+    corporate = resettle.CommunityModel(resettle.Scenario(horizon_years=10), rng=3,
+                                        residents=300, households=120, party_members=10,
                                         cooperative_mode="corporate")
+    assert all(b.manages_cooperative for b in corporate.branches if b.basis == "village")
+    corporate.run()  # each board replaces its secretary in 24 months on average
     assert not any(b.manages_cooperative for b in corporate.branches)
+    assert not any(c.chaired_by_secretary for c in corporate.cooperatives)
+
+
+def test_members_short_of_readiness_keep_their_secretary_longer() -> None:
+    """A corporatised cooperative's members replace the secretary-chair with probability
+    min(1, mean adult attitude / readiness_attitude) / transition_months a month."""
+    model = resettle.CommunityModel(rng=4, residents=300, households=120, party_members=10,
+                                    cooperative_mode="corporate")
+    r = model.people
+    r.attitude[:] = np.where(r.village == 0, 0.0, np.where(r.village == 1, 0.25, 0.9))
+    assert [finances.readiness(model, v) for v in range(4)] == [0.0, 0.5, 1.0, 1.0]
+    rng, months = np.random.default_rng(0), model.params.uncertainties.transition_months
+    replaced = np.zeros(4)
+    for _ in range(4000):  # draw the month 4,000 times from the same state
+        for c in model.cooperatives:
+            c.chaired_by_secretary = True
+        finances.corporatise(model, rng)
+        replaced += [not c.chaired_by_secretary for c in
+                     sorted(model.cooperatives, key=lambda k: k.village)]
+    share = replaced / 4000  # binomial sd at most sqrt(p(1-p)/4000) = 0.0032
+    assert share[0] == 0.0
+    np.testing.assert_allclose(share[1:], [0.5 / months, 1 / months, 1 / months], atol=0.013)

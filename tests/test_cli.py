@@ -25,7 +25,8 @@ from resettle.store.provenance import PACKAGES
 
 MONTHLY_COLUMNS = ("scenario", "replication", "seed", "year", "month", "attitude",
                    "fee_compliance", "fee_collection", "employment", "maturity",
-                   "maturity_level", "maturity_structure", "maturity_routine", "maturity_cadres",
+                   "maturity_level", "maturity_participation", "maturity_self_government",
+                   "maturity_cadres",
                    "maturity_separation", "maturity_democracy", "stability",
                    "community_balance")
 RUN_FILES = {"monthly", "agents", "organisations"}

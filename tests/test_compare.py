@@ -32,6 +32,7 @@ from resettle.experiments.jobs import make_jobs
 from resettle.outcomes import HEADLINE
 from resettle.params.scenario import Scenario
 from resettle.reports.compare import (
+    maturity_decomposition,
     milestone_table,
     precision_paragraph,
     summary_sentences,
@@ -433,6 +434,26 @@ def test_compare_report_names_scenarios_and_seed(compared: tuple[int, Path],
     for heading in ("Scenarios", "Evidence by metric and milestone year", "Monte-Carlo precision",
                     "Figures", "Assumptions and every parameter used"):
         assert f"## {heading}" in md, heading
+
+
+def test_compare_report_says_where_the_maturity_difference_comes_from(
+        compared: tuple[int, Path], serial: Comparison) -> None:
+    _, out = compared
+    table = maturity_decomposition(serial, YEARS)
+    at = serial.monthly[serial.monthly["month"] == 12 * YEARS]
+    mean = at.groupby("scenario")["maturity"].mean()
+    total = mean["scheme2"] - mean["scheme1"]
+    assert table["contribution"].sum() == pytest.approx(total, abs=1e-12)  # they add up
+    assert len(table) == 5 and (table["scenario"] == "scheme2").all()
+    md = section((out / "report.md").read_text("utf-8"), "Where the differences come from")
+    marked = table["subscore"].isin(["self_government", "separation"])
+    sentence = (f"scheme2: of the maturity difference of {total:+.3f}, "
+                f"{table.loc[marked, 'contribution'].sum():+.3f} comes from sub-scores marked "
+                f"'by definition (in part)' and {table.loc[~marked, 'contribution'].sum():+.3f}"
+                " from the others.")
+    assert sentence in md
+    assert md.count("by definition (in part)") == 1 + 2  # the sentence and two table rows
+    assert "no village branch to take a matter to" in md and "ODD.md §7.13" in md
 
 
 def test_compare_report_says_where_the_seeds_are(compared: tuple[int, Path]) -> None:

@@ -11,6 +11,7 @@ Published results checked:
 from __future__ import annotations
 
 from fractions import Fraction
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -29,11 +30,18 @@ def _rngs(n: int, offset: int = 0) -> list[np.random.Generator]:
             for s in np.random.SeedSequence([ROOT_SEED, offset]).spawn(n)]
 
 
+def weights(base: float = 0.0, w_att: float = 0.0, w_q: float = 0.0, w_b: float = 0.0,
+            w_nb: float = 0.0, w_g: float = 0.0) -> SimpleNamespace:
+    """The motive's weights, by their short names (every other behaviour at its default)."""
+    return SimpleNamespace(fee_base=base, fee_attitude_weight=w_att, fee_quality_weight=w_q,
+                           fee_burden_weight=w_b, fee_neighbour_weight=w_nb,
+                           fee_grievance_weight=w_g)
+
+
 def _zero_motive(n: int, rng: np.random.Generator) -> np.ndarray:
     """motive() with every weight and the base at 0: neighbour influence off, zero motive."""
     return motive(attitude=rng.random(n), quality=0.8, burden_pct=rng.uniform(0, 20, n),
-                  neighbour_paid=rng.random(n), base=0.0, w_att=0.0, w_q=0.0, w_b=0.0,
-                  w_nb=0.0)
+                  neighbour_paid=rng.random(n), grievance=rng.random(n), u=weights())
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,19 +235,24 @@ def test_pay_probability_strictly_increasing_when_noisy() -> None:
 
 def test_motive_formula_and_signs() -> None:
     """Motive is base at neutral inputs and rises with attitude, quality and neighbours' paying
-    while falling with burden (positive weights)."""
-    w = {"base": 0.1, "w_att": 0.4, "w_q": 0.3, "w_b": 0.02, "w_nb": 0.2}
-    neutral = motive(np.array([0.5]), 0.5, np.array([0.0]), np.array([0.5]), **w)
+    while falling with burden and grievance (positive weights)."""
+    w = weights(base=0.1, w_att=0.4, w_q=0.3, w_b=0.02, w_nb=0.2, w_g=0.5)
+    none = np.zeros(1)
+    neutral = motive(np.array([0.5]), 0.5, np.array([0.0]), np.array([0.5]), none, w)
     np.testing.assert_allclose(neutral, 0.1, atol=1e-15)
-    att = motive(np.array([0.0, 1.0]), 0.5, np.zeros(2), np.full(2, 0.5), **w)
+    att = motive(np.array([0.0, 1.0]), 0.5, np.zeros(2), np.full(2, 0.5), np.zeros(2), w)
     np.testing.assert_allclose(att, [0.1 - 0.2, 0.1 + 0.2], atol=1e-15)
-    q = [motive(np.array([0.5]), qq, np.array([0.0]), np.array([0.5]), **w)[0]
+    q = [motive(np.array([0.5]), qq, np.array([0.0]), np.array([0.5]), none, w)[0]
          for qq in (0.0, 1.0)]
     np.testing.assert_allclose(q, [0.1 - 0.15, 0.1 + 0.15], atol=1e-15)
-    burden = motive(np.full(2, 0.5), 0.5, np.array([0.0, 10.0]), np.full(2, 0.5), **w)
+    burden = motive(np.full(2, 0.5), 0.5, np.array([0.0, 10.0]), np.full(2, 0.5), np.zeros(2),
+                    w)
     np.testing.assert_allclose(burden, [0.1, 0.1 - 0.2], atol=1e-15)
-    nb = motive(np.full(2, 0.5), 0.5, np.zeros(2), np.array([0.0, 1.0]), **w)
+    nb = motive(np.full(2, 0.5), 0.5, np.zeros(2), np.array([0.0, 1.0]), np.zeros(2), w)
     np.testing.assert_allclose(nb, [0.1 - 0.2, 0.1 + 0.2], atol=1e-15)
+    g = motive(np.full(2, 0.5), 0.5, np.zeros(2), np.full(2, 0.5), np.array([0.0, np.log(2)]),
+               w)
+    np.testing.assert_allclose(g, [0.1, 0.1 - 0.5 * 0.5], atol=1e-15)
 
 
 @st.composite

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import resettle
-from resettle.sim.network import ContactSampler, GroupSampler
+from resettle.sim.network import ContactSampler, GroupSampler, has_neighbour, tie_matrix
 from resettle.sim.seeds import replication_seeds
 from resettle.sim.submodels import influence
 
@@ -42,3 +42,22 @@ def test_whole_run_same_with_and_without_numba(monkeypatch: pytest.MonkeyPatch) 
     assert not influence.use_compiled()
     slow = resettle.CommunityModel(scenario, rng=7).run()
     pd.testing.assert_frame_equal(fast, slow)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_has_neighbour_matches_a_loop_over_ties(seed: int) -> None:
+    """``has_neighbour`` (used for referrals) against a plain loop, on the model's own tie
+    layers with a random selection, including nodes without ties."""
+    model = resettle.CommunityModel(rng=seed, residents=300, households=120, party_members=10)
+    layers = model.processes.tie_layers
+    rng = np.random.default_rng(seed)
+    mask = rng.random(model.people.n) < 0.05
+    nodes = np.flatnonzero(rng.random(model.people.n) < 0.5)
+    expected = [any(mask[j] for layer in layers
+                    for j in layer.indices[layer.indptr[i]:layer.indptr[i + 1]]) for i in nodes]
+    ties = tie_matrix(layers, model.people.n)
+    got = has_neighbour(ties, mask, nodes)
+    np.testing.assert_array_equal(got, expected)
+    assert 0 < got.sum() < len(nodes)  # both outcomes occur
+    assert not has_neighbour(ties, np.zeros_like(mask), nodes).any()
+    assert len(has_neighbour(ties, mask, nodes[:0])) == 0

@@ -236,8 +236,8 @@ def test_phased_without_its_early_lever_equals_scheme1_until_the_switch(phased_r
     assert not _compare(phased_runs["phased"], phased_runs["scheme1"], 60)[0]
 
 
-def test_phased_switching_at_year_zero_is_scheme2() -> None:
-    ph = scheme("phased", horizon_years=2, switch_year=0)
+def test_switching_at_year_zero_without_a_phase_is_scheme2() -> None:
+    ph = scheme("phased", horizon_years=2, switch_year=0, switch_phase_months=0)
     assert ph.switch_levers == scheme("scheme2").levers
     a = resettle.CommunityModel(ph, rng=SEEDS[7], **SMALL).run()
     b = resettle.CommunityModel(scheme("scheme2", horizon_years=2), rng=SEEDS[7], **SMALL).run()

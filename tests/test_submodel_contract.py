@@ -45,8 +45,11 @@ from resettle.sim.submodels import (
     influence,
     maturity,
     organisations,
+    participation,
     party,
+    petitions,
     stability,
+    transition,
 )
 from resettle.sim.submodels.calendar import due_this_month
 from resettle.sim.submodels.contract import declared_writes
@@ -69,11 +72,11 @@ def sampler(w) -> ContactSampler:
     """This month's contact sampler, as the schedule builds it."""
     u, r = w.params.uncertainties, w.people
     return ContactSampler([GroupSampler(np.where(r.employed, r.sector, -1))],
-                          attitude.tie_weights(u, "village"), w.processes.static_rows)
+                          attitude.tie_weights(u, 0.0), w.processes.static_rows)
 
 
 def bill(w):
-    return fees.period_bill(w.levers, 20.0)
+    return fees.period_bill(w.levers, 20.0, 0.5)
 
 
 def outcome(w):
@@ -107,13 +110,15 @@ CASES: dict[Callable, Callable] = {
         x=w.people.attitude, partners=rng.permutation(w.people.n), epsilon=0.5,
         mu=np.full(w.people.n, 0.3), rng=rng),
     attitude.exposure_drift: lambda w, rng: dict(x=w.people.attitude,
-                                                 gain=np.full(w.people.n, 0.1)),
-    attitude.tie_weights: lambda w, rng: dict(u=U(w), branch_basis="building"),
+                                                 gain=np.full(w.people.n, 0.1), loss=0.05),
+    attitude.resentment: lambda w, rng: dict(grievance=w.homes.grievance + 0.5,
+                                             caught=w.homes.paid_last, u=U(w)),
+    attitude.tie_weights: lambda w, rng: dict(u=U(w), building_share=0.6),
     attitude.work_groups: lambda w, rng: dict(r=w.people),
     attitude.school_attendance: lambda w, rng: dict(age=w.people.age, seats=10, rng=rng),
     attitude.exposure: lambda w, rng: dict(
-        r=w.people, u=U(w), lv=w.levers, month=MONTH, mass_share=0.5,
-        zones=party.zones(w.people, "village", w.n_buildings, 5), active=w.people.party,
+        r=w.people, u=U(w), events=1, school_sessions=2, mass_share=0.5,
+        zones=party.zones(w.people, w.n_buildings, 5, 2, 4), active=w.people.party,
         paid_own_fee=np.ones(w.people.n, bool), rng=rng),
     cadres.initial_schooling: lambda w, rng: dict(n=10, low_share=0.5, college_share=0.1,
                                                   rng=rng),
@@ -124,23 +129,32 @@ CASES: dict[Callable, Callable] = {
     cadres.train_promising: lambda w, rng: dict(model=w, k=2, gain=0.1),
     cadres.dispatch_secretary: lambda w, rng: dict(model=w, wanted=False, competence=0.8),
     cadres.replace_weakest: lambda w, rng: dict(model=w, share=0.5, rng=rng),
-    cadres.cadre_quality: lambda w, rng: dict(cadres=w.cadres),
+    cadres.cadre_quality: lambda w, rng: dict(cadres=w.cadres, post="community"),
+    cadres.draw_skills: lambda w, rng: dict(n=10, business_share=0.5, rng=rng),
+    cadres.community_cadres: lambda w, rng: dict(cadres=w.cadres),
+    cadres.competence_factor: lambda w, rng: dict(quality=0.4, u=U(w)),
+    cadres.business_factor: lambda w, rng: dict(cadres=w.cadres, u=U(w)),
     due_this_month: lambda w, rng: dict(per_year=3, month=MONTH),
     demography.monthly_death_probability: lambda w, rng: dict(age=w.people.age, a=3e-5,
                                                               b=0.095),
     demography.age_and_die: lambda w, rng: dict(r=w.people, a=3e-3, b=0.095, rng=rng),
     demography.newborn_attitude: lambda w, rng: dict(r=w.people, dead=np.array([0, 5]),
                                                      n_households=w.homes.n),
-    demography.newborns: lambda w, rng: dict(r=w.people, slots=np.array([0, 5]),
+    demography.newborns: lambda w, rng: dict(r=_busy(w.people), slots=np.array([0, 5]),
                                              attitude=np.array([0.4, 0.5]), rng=rng,
                                              female_share=0.5, mass_org_share=0.5),
-    employment.hiring_logodds: lambda w, rng: dict(r=w.people, u=U(w)),
+    employment.hiring_logodds: lambda w, rng: dict(r=w.people, u=U(w),
+                                                   referred=w.people.employed),
+    employment.retirements: lambda w, rng: dict(r=w.people, retired=w.people.age > 40),
+    employment.staffing_targets: lambda w, rng: dict(company=3, services=2, cooperatives=1),
+    employment.outsider_departures: lambda w, rng: dict(outsiders={2: 5, 3: 4, 5: 3},
+                                                        rate=0.3, rng=rng),
     employment.search_probability: lambda w, rng: dict(
         nonlabour_per_adult=finances.nonlabour_per_adult(w), wage=2000.0, weight=1.0,
         minimum=0.05),
     employment.separations: lambda w, rng: dict(r=w.people, rate=0.3, rng=rng),
     employment.seekers: lambda w, rng: dict(r=w.people, search_p=np.full(w.people.n, 0.5),
-                                            age_limit=65.0, rng=rng),
+                                            working=w.people.age >= 18, rng=rng),
     employment.weighted_pick: lambda w, rng: dict(candidates=np.arange(20),
                                                   logw=np.zeros(20), k=5, rng=rng),
     employment.hire: lambda w, rng: dict(r=w.people, who=np.flatnonzero(seekers(w))[:3],
@@ -157,14 +171,17 @@ CASES: dict[Callable, Callable] = {
                                             keep=0, rng=rng),
     employment.staff: lambda w, rng: dict(r=w.people, sector=0),
     employment.company_target: lambda w, rng: dict(company_jobs=10, levers=w.levers, u=U(w)),
-    employment.local_openings: lambda w, rng: dict(r=w.people, enterprise_rate=30.0,
-                                                   company_target=5, service_jobs=5, rng=rng),
-    fee_collection.collect_fees: lambda w, rng: dict(model=w, attitude=ATT(w), rng=rng),
+    employment.local_openings: lambda w, rng: dict(
+        r=w.people, enterprise_rate=30.0, targets={2: 5, 3: 5, 5: 2}, outsiders={2: 1},
+        local_share=0.8, rng=rng),
+    fee_collection.collect_fees: lambda w, rng: dict(model=w, attitude=ATT(w),
+                                                     collective_share=0.5, enforcement=0.3,
+                                                     rng=rng),
     fee_collection.fee_history: lambda w, rng: dict(model=w, levers=w.levers,
                                                     attitude=ATT(w), periods=3, rng=rng),
     fee_collection.decide: lambda w, rng: dict(
         amount=20.0, income=finances.household_income(w), attitude=ATT(w),
-        neighbours=np.full(w.homes.n, 0.5), model=w),
+        neighbours=np.full(w.homes.n, 0.5), model=w, enforcement=0.2, penalty=0.5),
     fee_collection.settle: lambda w, rng: dict(model=w, bill=bill(w), out=outcome(w)),
     fee_collection.pay_on_behalf: lambda w, rng: dict(model=w, per_household=20.0),
     fee_collection.summarise: lambda w, rng: dict(bill=bill(w), out=outcome(w), recovered=1.0,
@@ -173,8 +190,8 @@ CASES: dict[Callable, Callable] = {
                                               temperature=0.3),
     fees.motive: lambda w, rng: dict(attitude=ATT(w), quality=0.5,
                                      burden_pct=np.ones(w.homes.n),
-                                     neighbour_paid=np.full(w.homes.n, 0.5), base=0.8,
-                                     w_att=1.0, w_q=0.4, w_b=0.2, w_nb=0.6),
+                                     neighbour_paid=np.full(w.homes.n, 0.5),
+                                     grievance=w.homes.grievance + 0.2, u=U(w)),
     fees.billing_round: lambda w, rng: dict(p_pay=np.full(w.homes.n, 0.5), lock=w.homes.lock,
                                             p_detect=0.5, lock_periods=6, rng=rng),
     fees.neighbour_share: lambda w, rng: dict(paid=w.homes.paid_last,
@@ -185,18 +202,34 @@ CASES: dict[Callable, Callable] = {
         n_households=w.homes.n),
     fees.adult_attitude: lambda w, rng: dict(people=w.people, n_households=w.homes.n),
     fees.period_bill: lambda w, rng: dict(levers=w.levers,
-                                          property_fee_per_household_month=20.0),
+                                          property_fee_per_household_month=20.0,
+                                          collective_share=0.4),
     finances.open_accounts: lambda w, rng: dict(model=w),
     finances.startup_funds: lambda w, rng: dict(model=w),
-    finances.cooperatives_month: lambda w, rng: dict(model=w, month=MONTH),
+    finances.cooperatives_month: lambda w, rng: dict(model=w, month=12, cadre_factor=0.9,
+                                                     collective_share=0.4),
     finances.community_month: lambda w, rng: dict(model=w),
-    finances.company_month: lambda w, rng: dict(model=w),
+    finances.company_month: lambda w, rng: dict(model=w, cadre_factor=0.9),
+    finances.corporatise: lambda w, rng: dict(model=_corporate(w), rng=rng),
+    finances.readiness: lambda w, rng: dict(model=w, village=1),
+    finances.year_end: lambda w, rng: dict(model=w, coop=next(iter(w.cooperatives)),
+                                           retention=0.5, next_fees=20000.0),
+    finances.status_quo_dividend: lambda w, rng: dict(income_per_member=2000.0,
+                                                      collective_share=0.3, retention=0.5,
+                                                      fee_per_member=100.0),
+    finances.cover_deficit: lambda w, rng: dict(model=_in_deficit(w)),
+    finances.hold_activities: lambda w, rng: dict(model=w, events=1, sessions=2),
+    finances.nonlabour_per_household: lambda w, rng: dict(model=w),
+    finances.pensioners: lambda w, rng: dict(model=w),
+    finances.pensions_per_household: lambda w, rng: dict(model=w),
+    finances.collective_payments: lambda w, rng: dict(
+        flows=w.ledger.flows, funds={c.fund_account for c in w.cooperatives}),
     finances.professionalism_floor: lambda w, rng: dict(status="spun_off", u=U(w)),
     finances.household_income: lambda w, rng: dict(model=w),
     finances.dividends_per_household: lambda w, rng: dict(model=w),
     finances.rent_per_household: lambda w, rng: dict(model=w),
     finances.nonlabour_per_adult: lambda w, rng: dict(model=w),
-    finances.wages_and_rent: lambda w, rng: dict(model=w),
+    finances.wages_rent_pensions: lambda w, rng: dict(model=w),
     influence.month_draws: lambda w, rng: dict(sampler=sampler(w), n=w.people.n, rounds=2,
                                                rng=rng),
     influence.rounds_numpy: lambda w, rng: dict(
@@ -211,32 +244,41 @@ CASES: dict[Callable, Callable] = {
     influence.influence_month: lambda w, rng: dict(
         x=w.people.attitude, mu=np.full(w.people.n, 0.3), epsilon=0.5, sampler=sampler(w),
         rounds=2, rng=rng),
-    maturity.structure_score: lambda w, rng: dict(general_branch=True, committee=True,
-                                                  mass_orgs=2, new_branches=1,
-                                                  target_new_branches=2),
-    maturity.separation_target: lambda w, rng: dict(levers=w.levers),
-    maturity.approach: lambda w, rng: dict(current=0.2, target=1.0, months=24.0),
-    maturity.routine_score: lambda w, rng: dict(held_12m=10.0, norm_12m=20.0),
-    maturity.democracy_score: lambda w, rng: dict(elected_progress=0.5, due=2, on_time=1,
-                                                  committee_exists=True),
+    maturity.ratio: lambda w, rng: dict(part=3.0, whole=4.0),
+    maturity.window_sum: lambda w, rng: dict(records=w.processes.state.records, key="raised"),
+    maturity.mean_of: lambda w, rng: dict(parts=[0.2, float("nan"), 0.4]),
+    maturity.subscores: lambda w, rng: dict(e=maturity.evidence(w, w.processes.state.records,
+                                                                0.5)),
+    maturity.evidence: lambda w, rng: dict(model=w, records=w.processes.state.records,
+                                           quality=0.5),
+    maturity.scheme_conformity: lambda w, rng: dict(levers=w.levers),
     maturity.maturity_index: lambda w, rng: dict(scores=w.processes.state.scores,
                                                  weights=(1, 1, 1, 1, 1)),
     maturity.maturity_level: lambda w, rng: dict(index=0.5),
-    maturity.subscores: lambda w, rng: dict(model=w, meetings=w.processes.state.meetings,
-                                            separation=0.3, elected=0.0, quality=0.5),
     organisations.found_due: lambda w, rng: dict(model=_unfounded(w), month=MONTH),
     organisations.found_mass_organisations: lambda w, rng: dict(model=_unfounded(w),
                                                                 month=MONTH),
-    organisations.rebuild_branches: lambda w, rng: dict(model=_by_building(w), month=MONTH),
+    organisations.rebuild_branches: lambda w, rng: dict(model=_by_building(w), month=MONTH,
+                                                        areas_formed=3),
     organisations.hold_meetings: lambda w, rng: dict(model=w, month=MONTH, quality=0.5,
                                                      rng=rng),
     organisations.hold_probability: lambda w, rng: dict(model=w, quality=0.5),
     organisations.hold_elections: lambda w, rng: dict(model=_election_due(w), month=MONTH,
-                                                      quality=0.5, rng=rng),
+                                                      quality=0.5, turnout=0.6, challengers=1,
+                                                      rng=rng),
+    organisations.owners_committee_month: lambda w, rng: dict(model=_spun_off(w), month=MONTH,
+                                                              households_pay=True),
+    participation.propensity: lambda w, rng: dict(attitude=ATT(w), grievance=w.homes.grievance,
+                                                  u=U(w)),
+    participation.take_part: lambda w, rng: dict(p=np.full(10, 0.5), rng=rng),
+    participation.volunteering: lambda w, rng: dict(r=w.people, service=True, posts=True,
+                                                    u=U(w), rng=rng),
+    participation.join_mass_organisations: lambda w, rng: dict(r=w.people, founded_share=1.0,
+                                                               u=_eager(U(w)), rng=rng),
     party.activity: lambda w, rng: dict(r=w.people, base=0.4, posts_extra=0.3, posts=True,
                                         age_limit=75.0, mobile_factor=0.5, rng=rng),
-    party.zones: lambda w, rng: dict(r=w.people, basis="building", n_buildings=w.n_buildings,
-                                     areas=5),
+    party.zones: lambda w, rng: dict(r=w.people, n_buildings=w.n_buildings, areas=5,
+                                     areas_formed=3, n_villages=4),
     party.vanguard_reach: lambda w, rng: dict(active=w.people.party, zone=w.people.village,
                                               n_zones=4, contacts=8),
     party.recruit: lambda w, rng: dict(r=w.people, k=3, rng=rng),
@@ -244,17 +286,41 @@ CASES: dict[Callable, Callable] = {
                                                 new=w.levers.__class__(leadership="elected"),
                                                 shocks=dict(zip(stability.REFORMS,
                                                                 U(w).reform_shocks,
-                                                                strict=True))),
+                                                                strict=True)),
+                                                share_change=-0.5, area_change=0.4),
     stability.readiness_gap: lambda w, rng: dict(attitude=ATT(w), readiness=0.5),
-    stability.relax: lambda w, rng: dict(grievance=w.homes.grievance + 1.0, memory_months=6.0,
-                                         relief=0.3),
+    stability.relax: lambda w, rng: dict(grievance=w.homes.grievance + 1.0, memory_months=6.0),
     stability.complaints: lambda w, rng: dict(grievance=np.full(w.homes.n, 0.5), rng=rng),
     stability.grieve_households: lambda w, rng: dict(grievance=w.homes.grievance,
                                                      mask=w.homes.paid_last, amount=0.3),
     stability.grieve_residents: lambda w, rng: dict(grievance=w.homes.grievance,
                                                     household=w.people.household,
                                                     residents=np.array([0, 1, 1]), amount=0.3),
+    petitions.route: lambda w, rng: dict(raising=np.arange(10), attitude=ATT(w),
+                                         ch=CHANNELS, group_routing=0.5, rng=rng),
+    petitions.resolve: lambda w, rng: dict(cases=np.arange(10), capacity=4, rng=rng),
+    petitions.without: lambda w, rng: dict(cases=np.arange(10), removed=np.array([2, 5]), n=20),
+    petitions.handle: lambda w, rng: dict(grievance=w.homes.grievance + 1.0,
+                                          raising=np.arange(20), attitude=ATT(w), ch=CHANNELS,
+                                          relief=0.5, group_routing=0.5, rng=rng),
+    petitions.home_visits: lambda w, rng: dict(grievance=w.homes.grievance + ATT(w),
+                                               capacity=5, relief=0.3),
+    transition.targets: lambda w, rng: dict(levers=w.levers),
+    transition.in_force: lambda w, rng: dict(levers=_by_building(w).levers,
+                                             phase=transition.Phase(1.0, 0, 24, 6)),
+    transition.advance: lambda w, rng: dict(phase=transition.Phase(1.0, 0, 24, 6),
+                                            complaint_share=0.1, stall_share=0.2),
 }
+CHANNELS = petitions.Channels(committee=4, village=3, reception=2, committee_exists=True,
+                              village_exists=True, groups=True)
+
+
+def _busy(r):
+    """Residents whose every flag is set, so that a newborn's fresh state shows as a write."""
+    for name in ("party", "employed", "trained", "active_member", "mass_org_member", "volunteer",
+                 "wants_mass_orgs"):
+        getattr(r, name)[:] = True
+    return r
 
 
 def _unfounded(w):
@@ -262,6 +328,29 @@ def _unfounded(w):
     for organisation in list(w.mass_organisations):
         organisation.remove()
     return w
+
+
+def _corporate(w):
+    """The world with corporatised cooperatives in force."""
+    w.levers = dataclasses.replace(w.levers, cooperative_mode="corporate")
+    return w
+
+
+def _in_deficit(w):
+    """The world with the community's account overdrawn."""
+    w.ledger.transfer("community", "outside", w.ledger.balance["community"] + 1e5, "test")
+    return w
+
+
+def _spun_off(w):
+    """The world with a spun-off company of poor quality."""
+    w.company.status, w.company.quality = "spun_off", 0.1
+    return w
+
+
+def _eager(u):
+    """Uncertainties with everyone who wants a mass organisation joining at once."""
+    return dataclasses.replace(u, mass_org_join_rate=1.0)
 
 
 def _by_building(w):
@@ -379,6 +468,7 @@ def call(fn: Callable) -> tuple[object, dict, dict, list[str]]:
     kwargs = CASES[fn](w, rng)
     before = state_of(kwargs)
     generators = {"the model's rng": lambda: w.rng.bit_generator.state,
+                  "the model's streams": w.streams.states,
                   "the model's random": w.random.getstate,
                   "numpy's global generator": lambda: repr(np.random.get_state()),  # noqa: NPY002
                   "Python's global generator": random.getstate}
@@ -473,8 +563,10 @@ def test_the_harness_catches_an_undeclared_write() -> None:
     lambda model: np.random.random(),  # noqa: NPY002 - the point of the test
     lambda model: random.random(),
     lambda model: model.cadres.shuffle(),  # through the AgentSet's own reference
-    lambda model: model.processes.rng.random(),  # the schedule holds the model's rng too
-], ids=["numpy global", "python global", "agentset shuffle", "schedule's rng"])
+    lambda model: model.processes.streams["fees.billing"].random(),  # a process's own stream
+    lambda model: model.streams["a new stream"].random(),
+], ids=["numpy global", "python global", "agentset shuffle", "a process's stream",
+        "a new stream"])
 def test_the_harness_catches_any_other_generator(draw) -> None:
     def sneaky(model):
         draw(model)

@@ -35,11 +35,11 @@ from resettle.dashboard.model import (
     scenario_choices,
 )
 from resettle.outcomes import FOUR_MEASURES, SUBSCORES
+from resettle.sim.population import working_age
 from resettle.text.dashboard import choice_label, organisation_label, text, village_label
 from resettle.text.fonts import check_fonts, use_font
 from resettle.text.labels import check_lang, metric_label, scenario_label
 
-WORKING_AGE = (16, 59)  # the employment metric's ages (resettle.sim.monthly_table, BRIEF §3)
 COLOUR_MODES = ("attitude", "employment", "village")
 FIG_SIZE = (6.4, 3.6)  # inches: two charts side by side on a laptop screen
 DOT_SIZE = 5  # points², one resident (display choice)
@@ -224,7 +224,7 @@ def _colours(model: DashboardModel, mode: str, lang: str):
     if mode == "village":
         names = [village_label(v, lang) for v in model.village_names]
         return p.village, ListedColormap([f"C{i}" for i in range(len(names))]), names
-    working = (p.age >= WORKING_AGE[0]) & (p.age <= WORKING_AGE[1])
+    working = working_age(p.age, p.female, model.params.community)  # the employment metric's
     state = np.where(~working, 2, np.where(p.employed, 0, 1))
     names = [text(k, lang) for k in ("employed", "not_employed", "not_working_age")]
     return state, ListedColormap(["tab:green", "tab:red", "lightgrey"]), names

@@ -24,7 +24,8 @@ from resettle.params.sections import Community, Levers, Uncertainties
 
 SECTIONS = {"community": Community, "levers": Levers, "uncertainties": Uncertainties}
 HEADER_KEYS = {"name", "description", "description_zh", "horizon_years", "extends"}
-SWITCH_KEYS = {"year", "to", "levers"}
+SWITCH_KEYS = {"year", "to", "levers", "phase_months"}
+MAX_PHASE_MONTHS = 120  # assumption: a phase-in longer than ten years is no longer a switch
 MAX_HORIZON_YEARS = 100  # assumption: nobody plans a resettlement community past a century
 
 
@@ -40,6 +41,7 @@ class Scenario:
     uncertainties: Uncertainties = field(default_factory=Uncertainties)
     switch_year: int | None = None
     switch_levers: Levers | None = None
+    switch_phase_months: int = 0  # the switch's levers phase in over this many months (§4)
     files: tuple[str, ...] = ()  # the files it was read from, the extended ones first
     file_hashes: tuple[str, ...] = ()  # the SHA-256 of each file's bytes, as they were read
     description_zh: str | None = None  # the description in Chinese, when the file gives one
@@ -51,6 +53,11 @@ class Scenario:
                                 f"range; use a whole number in [1, {MAX_HORIZON_YEARS}]")
         if (self.switch_year is None) != (self.switch_levers is None):
             raise ScenarioError("[switch] year and to: give both or neither")
+        if isinstance(self.switch_phase_months, bool) or not isinstance(
+                self.switch_phase_months, int) or not 0 <= self.switch_phase_months <= \
+                MAX_PHASE_MONTHS:
+            raise ScenarioError(f"[switch] phase_months: {self.switch_phase_months!r} is not "
+                                f"allowed; use a whole number in [0, {MAX_PHASE_MONTHS}]")
         if self.switch_year is not None and not 0 <= self.switch_year <= self.horizon_years:
             raise ScenarioError(f"[switch] year: {self.switch_year!r} is beyond the horizon; "
                                 f"use a whole number in [0, {self.horizon_years}]")
@@ -160,7 +167,7 @@ def _build(path: Path, data: dict, digest: str, seen: tuple[Path, ...]) -> Scena
             if "extends" in header else Scenario())
     sections = {name: cls.from_mapping(_table(data, name), getattr(base, name))
                 for name, cls in SECTIONS.items()}
-    switch_year, switch_levers = _switch(path, data, base, seen)
+    switch_year, switch_levers, phase = _switch(path, data, base, seen)
     # a Chinese description is inherited only with the English one it translates
     description_zh = header.get("description_zh",
                                 None if "description" in header else base.description_zh)
@@ -169,6 +176,7 @@ def _build(path: Path, data: dict, digest: str, seen: tuple[Path, ...]) -> Scena
                     description_zh=description_zh,
                     horizon_years=header.get("horizon_years", base.horizon_years),
                     switch_year=switch_year, switch_levers=switch_levers,
+                    switch_phase_months=phase,
                     files=(*base.files, str(path)), file_hashes=(*base.file_hashes, digest),
                     **sections)
 
@@ -196,9 +204,9 @@ def _header(data: dict) -> dict:
 
 
 def _switch(path: Path, data: dict, base: Scenario,
-            seen: tuple[Path, ...]) -> tuple[int | None, Levers | None]:
+            seen: tuple[Path, ...]) -> tuple[int | None, Levers | None, int]:
     if "switch" not in data:
-        return base.switch_year, base.switch_levers
+        return base.switch_year, base.switch_levers, base.switch_phase_months
     table = _table(data, "switch")
     for key in table:
         if key not in SWITCH_KEYS:
@@ -211,4 +219,4 @@ def _switch(path: Path, data: dict, base: Scenario,
                             "levers apply after the switch")
     target = _load_reference(path.parent / table["to"], seen, "[switch] to")
     levers = Levers.from_mapping(_table(table, "levers"), target.levers)
-    return year, levers
+    return year, levers, table.get("phase_months", 0)

@@ -49,10 +49,16 @@ class Community(Section):
                                      source="§1 feature 1 (31,000–38,300); order assumption",
                                      low=31000, high=38300)
     collective_share: float = param(0.30, unit="share", source="§1 feature 1", low=0, high=1,
-                                    doc="share of cooperative income kept as collective share")
+                                    doc="share of cooperative income that is the collective's "
+                                        "part (30% collective share, 70% members' shares)")
     collective_retained_per_capita: tuple = param(
         (17000.0, 16000.0, 15000.0, 14000.0), unit="yuan/person",
-        source="§1 feature 1 (14,000–17,000); order assumption", low=14000, high=17000)
+        source="§1 feature 1 (14,000–17,000); order assumption", low=14000, high=17000,
+        doc="book value of the collective share (part of the assets above; not cash)")
+    collective_cash_years: float = param(
+        2.0, unit="years of the collective part of income",
+        source="§1 (the community has run about two years); value assumption", low=0, high=10,
+        doc="cash in each collective fund at the start")
     property_fee_per_year: float = param(420000.0, unit="yuan/year", source="§1(2)",
                                          low=0, high=1e9)
     startup_district: float = param(600000.0, unit="yuan", source="§1(2)", low=0, high=1e9)
@@ -64,6 +70,25 @@ class Community(Section):
     community_running_cost_per_year: float = param(
         850000.0, unit="yuan/year", source="§1 feature 1 (income covers running costs); "
         "value assumption", low=0, high=1e9)
+    premises_income_per_year: float = param(
+        300000.0, unit="yuan/year", source="§2.1 (3% office, 4% business space owed by the "
+        "developer); value assumption", low=0, high=1e9,
+        doc="the community's income from the owed premises once handed over")
+    pension_month: float = param(
+        800.0, unit="yuan/month per person over retirement age",
+        source="浙政发〔2003〕26号 (Zhejiang basic living security of land-loss farmers); "
+               "level assumption", low=0, high=5000,
+        doc="pension and land-loss social security, part of household income")
+    retirement_age_men: float = param(60.0, unit="years",
+                                      source="State Council 1978 (国发〔1978〕104号)",
+                                      low=50, high=70)
+    retirement_age_women: float = param(50.0, unit="years",
+                                        source="State Council 1978 (国发〔1978〕104号; women "
+                                               "workers)", low=45, high=65)
+    job_entry_age: float = param(18.0, unit="years",
+                                 source=A + " (compulsory schooling to 15-16; most finish "
+                                            "senior high)", low=16, high=22,
+                                 doc="residents younger than this are in school, not seeking")
     mass_org_demand_share: float = param(0.55, unit="share", source="§2.4", low=0, high=1)
     village_household_shares: tuple = param((0.25, 0.25, 0.25, 0.25), unit="share",
                                             source=A, low=0.05, high=0.7)
@@ -82,9 +107,9 @@ class Community(Section):
     schooling_60plus: tuple = param((0.75, 0.20, 0.05, 0.0), unit="share", source=A,
                                     low=0, high=1)
     initial_employment: tuple = param(
-        (0.70, 0.60, 0.35, 0.08), unit="share",
+        (0.70, 0.60, 0.35), unit="share",
         source=A + " (landless-farmer re-employment; '4050' group hard to employ)", low=0,
-        high=1, doc="employed share of: under 40, men 40-49, the 4050 group, 60+")
+        high=1, doc="employed share of the working-age: under 40, men 40-49, the 4050 group")
     initial_attitude_mean: float = param(0.30, unit="0..1",
                                          source="§1 ('left the fields but not the mind'); "
                                                 "value assumption", low=0, high=1)
@@ -169,6 +194,21 @@ class Levers(Section):
                                          source="§6 'develop prudently'; count assumption",
                                          low=0, high=10_000)
     home_visits: bool = param(True, unit="switch", source="§6")
+    petition_reception: bool = param(True, unit="switch",
+                                     source="§6 (reception of letters and visits)")
+    volunteer_service: bool = param(True, unit="switch", source="§6 (service station, "
+                                    "volunteers)")
+    premises_handed_over: bool = param(False, unit="switch",
+                                       source="§2.1 (the owed premises were not handed over)")
+    residents_groups: bool = param(True, unit="switch",
+                                   source="§4 (residents' groups replace the villagers' "
+                                          "committees when the residents' committee is founded)")
+    local_hiring_share: float = param(
+        0.8, unit="share", source="§5 (b) ('keeps jobs for former villagers'); value "
+        "assumption", low=0, high=1,
+        doc="share of openings at local employers (cooperatives, company, services) that go "
+            "to residents")
+
     enforcement_probability: float = param(0.2, unit="probability/period",
                                            source=A + " (arrears chased)", low=0, high=1)
     penalty_rate: float = param(0.5, unit="share of evaded fee",
@@ -250,8 +290,17 @@ class Uncertainties(Section):
                                             low=0, high=100)
     owner_effect: float = param(0.003, unit="per month after paying one's own fee",
                                 source="§2 problem 2 (collective payment keeps residents "
-                                       "passive); value assumption", low=0, high=0.05,
-                                doc="attitude gain from paying one's own property fee")
+                                       "passive); Paler 2013 (engagement of those who pay "
+                                       "for a public good); value assumption", low=0,
+                                high=0.01, doc="attitude gain from paying one's own "
+                                               "property fee")
+    enforcement_resentment: float = param(
+        0.02, unit="share of attitude", source="Feld & Frey 2002 (deterrence crowds out tax "
+        "morale); value assumption", low=0, high=0.1,
+        doc="attitude lost by the adults of a household caught evading")
+    grievance_resentment: float = param(
+        0.01, unit="share of attitude per month", source=A, low=0, high=0.05,
+        doc="attitude lost each month in proportion to 1 - exp(-grievance) of the household")
     job_effect: float = param(0.006, unit="per month employed", source=A, low=0, high=0.05)
     # fees (Allingham & Sandmo 1972; Yitzhaki 1974; Zaklan, Westerhoff & Stauffer 2009)
     fee_temperature: float = param(0.3, unit="logit scale", source=A, low=0, high=5)
@@ -263,6 +312,11 @@ class Uncertainties(Section):
                                      low=0, high=5)
     fee_neighbour_weight: float = param(0.6, unit="fee units", source="Zaklan et al. 2009 (J); "
                                         "value assumption", low=0, high=5)
+    fee_grievance_weight: float = param(0.5, unit="fee units", source=A, low=0, high=2,
+                                        doc="motive lost at full grievance (1 - exp(-G))")
+    arrears_recovery: float = param(0.5, unit="share", source=A, low=0, high=1,
+                                    doc="of a caught household's older arrears, what it pays; "
+                                        "the rest is written off")
     # employment
     wage_month: float = param(2000.0, unit="yuan/month", source=A, low=500, high=20000)
     job_separation_rate: float = param(0.015, unit="per month", source=A, low=0, high=0.2)
@@ -283,17 +337,23 @@ class Uncertainties(Section):
     hire_logodds_prime: float = param(-0.4, unit="log-odds", source=A, low=-5, high=2)
     hire_logodds_4050: float = param(-1.2, unit="log-odds",
                                      source=A + " ('4050' hard-to-employ group)", low=-5, high=2)
-    hire_logodds_60plus: float = param(-2.5, unit="log-odds", source=A, low=-8, high=2)
     hire_logodds_female: float = param(-0.2, unit="log-odds", source=A, low=-3, high=3)
     hire_logodds_school: float = param(0.4, unit="log-odds per level", source=A, low=0, high=2)
     hire_logodds_trained: float = param(1.0, unit="log-odds", source=A, low=0, high=4)
+    cooperative_jobs: float = param(8.0, unit="jobs per 1,000 residents",
+                                    source=A + " (corporatised cooperatives run their "
+                                               "property as a business, §5)", low=0, high=50,
+                                    doc="jobs of a cooperative run by a professional manager")
+    referral_logodds: float = param(0.5, unit="log-odds",
+                                    source="Granovetter 1973; Calvó-Armengol & Jackson 2004 "
+                                           "(jobs through ties); value assumption",
+                                    low=0, high=2,
+                                    doc="for a seeker with a tie employed at a local employer")
     training_placement_share: float = param(0.3, unit="share",
                                             source="§6 ('front post for jobs'); value assumption",
                                             low=0, high=1)
     min_search_probability: float = param(0.05, unit="probability/month", source=A, low=0,
                                           high=1, doc="even the best-off look now and then")
-    search_age_limit: float = param(65.0, unit="years", source=A, low=55, high=80,
-                                    doc="nobody older looks for a job")
     reservation_weight: float = param(1.0, unit="per wage", source=A, low=0, high=5,
                                       doc="search falls with non-labour income per adult / wage")
     # cooperatives, property company, community
@@ -301,7 +361,8 @@ class Uncertainties(Section):
                                      low=0, high=0.2)
     corporate_return_uplift: float = param(0.01, unit="per year", source=A, low=-0.05, high=0.05)
     transition_months: float = param(24.0, unit="months", source=A, low=1, high=120,
-                                     doc="time constant of institutional transitions")
+                                     doc="mean time a corporatised cooperative takes to replace "
+                                         "its secretary-chair by a professional manager")
     company_professionalism: tuple = param((0.4, 0.6, 0.8), unit="0..1", source=A, low=0,
                                            high=1,
                                            doc="starting level: community, spun_off, outsourced")
@@ -311,6 +372,16 @@ class Uncertainties(Section):
                                     high=1, doc="by schooling level")
     cadre_training_gain: float = param(0.1, unit="0..1 per training", source=A, low=0, high=0.5)
     dispatched_cadre_competence: float = param(0.8, unit="0..1", source=A, low=0, high=1)
+    reference_competence: float = param(
+        0.6, unit="0..1", source=A + " (a senior-high cadre)", low=0.1, high=1,
+        doc="cadre competence at which enforcement, placement, visits and petitions work "
+            "as their levers say")
+    competence_weight: float = param(
+        0.5, unit="share", source=A, low=0, high=1,
+        doc="how much of those effects scales with competence / reference_competence")
+    cadre_business_share: float = param(
+        0.5, unit="share", source="§4 (business skills to cooperatives, service skills to "
+        "the residents' committee); value assumption", low=0, high=1)
     member_activity: float = param(0.4, unit="probability/month", source=A, low=0, high=1)
     member_posts_activity: float = param(0.3, unit="probability/month", source=A, low=0, high=1)
     mobile_member_activity: float = param(0.5, unit="share", source=A + " (§3 mobile members)",
@@ -318,20 +389,76 @@ class Uncertainties(Section):
                                           doc="activity of members working outside, relative "
                                               "to the others")
     member_active_age_limit: float = param(75.0, unit="years", source=A, low=60, high=90)
+    # participation and self-government
+    volunteer_rate: float = param(0.03, unit="probability/month at attitude 1", source=A,
+                                  low=0, high=0.3)
+    volunteer_post_factor: float = param(3.0, unit="times", source="§6 ('one member one "
+                                         "post'); value assumption", low=1, high=10,
+                                         doc="volunteering of party members with a post")
+    volunteer_target_share: float = param(0.05, unit="share of adults", source=A, low=0.01,
+                                          high=0.3, doc="volunteers at which participation "
+                                                        "counts full")
+    turnout_base: float = param(0.5, unit="probability", source=A, low=0, high=1,
+                                doc="a household's turnout at attitude 0.5, no grievance")
+    turnout_attitude: float = param(0.6, unit="per unit attitude", source=A, low=0, high=2)
+    turnout_grievance: float = param(0.3, unit="probability at full grievance", source=A,
+                                     low=0, high=1)
+    candidacy_rate: float = param(0.05, unit="probability", source=A, low=0, high=1,
+                                  doc="a volunteer standing against the committee's slate at an "
+                                      "election (it is contested when one does)")
+    mass_org_join_rate: float = param(0.05, unit="probability/month at attitude 1",
+                                      source=A + " (§2.4: 55% want them)", low=0, high=1)
+    # grievances, petitions (信访) and home visits
+    cases_per_cadre_month: float = param(4.0, unit="petitions", source=A, low=0, high=50,
+                                         doc="resolved per residents'-committee cadre")
+    village_cases_per_branch_month: float = param(6.0, unit="petitions", source=A, low=0,
+                                                  high=50)
+    reception_cases_month: float = param(10.0, unit="petitions", source=A + " (§6 reception)",
+                                         low=0, high=500)
+    group_routing: float = param(0.5, unit="share", source=A + " (§4 residents' groups)",
+                                 low=0, high=1,
+                                 doc="of villager-minded households who take a matter to the "
+                                     "residents' committee through their residents' group")
+    resolution_relief: float = param(0.6, unit="share of grievance", source=A, low=0, high=1)
+    visits_per_cadre_month: float = param(6.0, unit="households", source=A + " (§6)", low=0,
+                                          high=100)
+    visits_per_volunteer_month: float = param(1.0, unit="households", source=A, low=0,
+                                              high=20)
+    stall_complaint_share: float = param(0.2, unit="share of households", source=A,
+                                         low=0, high=1,
+                                         doc="a phased reform does not advance in a month with "
+                                             "more complaints than this")
+    # money: collectives, community, company
+    collective_retention: float = param(
+        0.5, unit="share", source=A, low=0, high=1,
+        doc="of the collective part left after paying fees on behalf, kept in the fund (the "
+            "rest is paid to members)")
+    activity_cost: float = param(5000.0, unit="yuan per event or session", source=A, low=0,
+                                 high=1e6, doc="paid by the community; cancelled when it "
+                                               "cannot pay")
+    retender_quality: float = param(0.5, unit="0..1", source=A + " (§5 owners' committee "
+                                    "hires the company)", low=0, high=1,
+                                    doc="service quality below which the owners' committee "
+                                        "re-tenders at its yearly review")
     # maturity
     maturity_weights: tuple = param((0.2, 0.2, 0.2, 0.2, 0.2), unit="weight", source=A,
                                     low=0, high=1,
-                                    doc="structure, routine, cadres, separation, democracy")
+                                    doc="participation, self-government, cadres, separation, "
+                                        "democracy")
     election_turnover: float = param(0.2, unit="share of local cadres", source=A, low=0,
                                      high=1, doc="weakest cadres replaced at an election under "
                                                  "elected leadership")
     meeting_hold_base: float = param(0.5, unit="probability", source=A, low=0, high=1)
     meeting_hold_slope: float = param(0.5, unit="probability", source=A, low=0, high=1)
     # stability
-    readiness_attitude: float = param(0.5, unit="0..1", source=A, low=0, high=1)
+    readiness_attitude: float = param(
+        0.5, unit="0..1", source=A + " (the midpoint of the attitude scale)", low=0, high=1,
+        doc="the attitude at which residents are ready for a reform: below it a reform "
+            "aggrieves their household, and corporatised cooperatives' members are slower "
+            "to replace the secretary by a manager")
     grievance_memory_months: float = param(6.0, unit="months", source=A, low=1, high=60)
-    home_visit_relief: float = param(0.3, unit="share/month", source=A + " (§6 home visits)",
-                                     low=0, high=1)
+    home_visit_relief: float = param(0.3, unit="share of grievance per visit",
+                                     source=A + " (§6 home visits)", low=0, high=1)
     reform_shocks: tuple = param((1.0, 0.5, 0.4, 0.3, 0.8, 0.2), unit="grievance", source=A,
                                  low=0, high=5,
                                  doc="fee, branches, cooperative, company spun off, company "

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from resettle.experiments.compare import TARGET_HALF_WIDTH, Comparison
-from resettle.outcomes import SUBSCORES
+from resettle.outcomes import BY_DEFINITION, SUBSCORES
 from resettle.params.catalogue import as_flat_dict, catalogue, scenario_record
 from resettle.reports import figures
 from resettle.reports.document import Document, write_reports
@@ -129,6 +130,8 @@ def build_document(comp: Comparison, figs: list[tuple[Path, str]], lang: str = "
     if not comp.early.empty:
         doc.heading(text("h.early", lang, years=comp.early["years"].iloc[0]))
         doc.table(localise_table(comp.early, lang))
+    if len(comp.scenarios) > 1:
+        sources_section(doc, comp, lang)
     doc.heading(text("h.precision", lang))
     doc.paragraph(precision_paragraph(comp, lang))
     doc.heading(text("h.figures", lang))
@@ -138,6 +141,47 @@ def build_document(comp: Comparison, figs: list[tuple[Path, str]], lang: str = "
     doc.paragraph(text("compare.differ_first", lang))
     doc.table(assumptions_table(comp, lang))
     return doc
+
+
+def maturity_decomposition(comp: Comparison, year: int) -> pd.DataFrame:
+    """Each scenario's maturity difference against the baseline at ``year`` (paired means),
+    split into the sub-scores' weighted contributions (they add up to the difference)."""
+    at = comp.monthly[comp.monthly["month"] == 12 * year]
+    means = at.groupby("scenario", sort=False)[[f"maturity_{s}" for s in SUBSCORES]].mean()
+    weights = np.asarray(comp.scenarios[0].uncertainties.maturity_weights, float)
+    share = weights / weights.sum()
+    rows = []
+    for s in comp.scenarios[1:]:
+        diff = (means.loc[s.name] - means.loc[comp.baseline]).to_numpy()
+        rows += [{"scenario": s.name, "subscore": sub, "contribution": float(w * d)}
+                 for sub, w, d in zip(SUBSCORES, share, diff, strict=True)]
+    return pd.DataFrame(rows)
+
+
+def sources_section(doc: Document, comp: Comparison, lang: str = "en") -> None:
+    """Where the differences come from: maturity by sub-score, and what follows from the
+    schemes' definitions rather than from behaviour."""
+    year = comp.milestones[-1]
+    doc.heading(text("h.sources", lang))
+    doc.paragraph(text("sources.intro", lang, baseline=scenario_name(comp.baseline, lang),
+                       year=year))
+    doc.bullets([text(f"definition.{reason}", lang) for reason in
+                 dict.fromkeys(r for reasons in BY_DEFINITION.values() for r in reasons)])
+    table = maturity_decomposition(comp, year)
+    marked = table["subscore"].map(lambda s: f"maturity_{s}" in BY_DEFINITION)
+    doc.table(pd.DataFrame({
+        text("col.scenario", lang): [scenario_name(s, lang) for s in table["scenario"]],
+        text("col.subscore", lang): [metric_label(f"maturity_{s}", lang)
+                                     for s in table["subscore"]],
+        text("col.contribution", lang): table["contribution"],
+        text("col.source", lang): [text("source.definition" if m else "source.behaviour", lang)
+                                   for m in marked]}))
+    for name, part in table.assign(marked=marked).groupby("scenario", sort=False):
+        doc.paragraph(text("sources.summary", lang, scenario=scenario_name(name, lang),
+                           total=part["contribution"].sum(),
+                           marked=part.loc[part["marked"], "contribution"].sum(),
+                           behaviour=part.loc[~part["marked"], "contribution"].sum()))
+    doc.paragraph(text("sources.assumptions", lang))
 
 
 def comparison_manifest(comp: Comparison, argv: list[str] | None,

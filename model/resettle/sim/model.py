@@ -32,7 +32,7 @@ from resettle.sim.monthly_table import monthly_row
 from resettle.sim.network import build_layers, to_networkx
 from resettle.sim.population import build_population
 from resettle.sim.schedule import MonthlyProcesses
-from resettle.sim.seeds import as_seed
+from resettle.sim.seeds import Streams, as_seed
 from resettle.sim.submodels import cadres, finances
 
 
@@ -59,6 +59,7 @@ class CommunityModel(Model):
         seed = as_seed(rng)
         super().__init__(rng=seed)
         self.scenario_given, self.overrides, self.seed = scenario, overrides, seed
+        self.streams = Streams(seed)  # one random stream per process (resettle.sim.seeds)
         self.replication = replication
         self._no_agents = AgentSet([], random=self.random)  # for kinds not (yet) present
         self.params = (scenario or Scenario()).replace(**overrides) if overrides \
@@ -68,6 +69,7 @@ class CommunityModel(Model):
         self.ledger = Ledger()
         self.general_branch = None
         self.committee = None
+        self.owners_committee = None
         self._build_community()
         self.processes = MonthlyProcesses(self)
         self.rows: list[dict] = []
@@ -80,12 +82,14 @@ class CommunityModel(Model):
         c, u = self.params.community, self.params.uncertainties
         self.company_jobs = round(u.company_staff * c.residents / 1000)
         self.service_jobs = round(u.service_jobs * c.residents / 1000)
-        self.people, self.homes = build_population(
-            c, self.rng, u.local_enterprise_job_share, self.company_jobs, self.service_jobs)
+        self.people, self.homes = build_population(c, self.streams["population"],
+                                                   u.local_enterprise_job_share,
+                                                   self.company_jobs, self.service_jobs)
         self.n_buildings = int(self.homes.building.max()) + 1
         self.layers = build_layers(self.people.household, self.people.building,
                                    self.people.village, u.building_degree, u.village_degree,
-                                   self.rng, self.people.age, u.tie_age_homophily)
+                                   self.streams["network"], self.people.age,
+                                   u.tie_age_homophily)
         self._member_start = np.concatenate([[0], np.cumsum(self.homes.size)])
         self.household_agents = [Household(self, i) for i in range(self.homes.n)]
         self.resident_agents = [Resident(self, i) for i in range(self.people.n)]
@@ -96,11 +100,14 @@ class CommunityModel(Model):
         members = np.bincount(self.people.village, minlength=len(self.village_names))
         for v, name in enumerate(self.village_names):
             Cooperative(self, v, name, c.assets_per_capita[v] * members[v], int(members[v]))
-        for coop in self.cooperatives:
-            coop.last_dividend_per_member = (c.assets_per_capita[coop.village]
-                                             * u.asset_return_rate * (1 - c.collective_share))
         PropertyCompany(self, "community", u.company_professionalism[0], c.initial_service_quality)
-        cadres.create_initial_cadres(self, c, u, self.rng)
+        cadres.create_initial_cadres(self, c, u, self.streams["cadres.start"])
+        fee_per_capita = c.property_fee_per_year / max(c.residents, 1)
+        business = cadres.business_factor(self.cadres, u)
+        for coop in self.cooperatives:
+            coop.last_dividend_per_member = finances.status_quo_dividend(
+                c.assets_per_capita[coop.village] * u.asset_return_rate * business,
+                c.collective_share, u.collective_retention, fee_per_capita)
         # the status quo of Dongyu today (§1(1)): four village branches
         for v, name in enumerate(self.village_names):
             PartyBranch(self, "village", v, f"{name} village branch", 0)

@@ -1,7 +1,8 @@
 """The monthly table: one row of measurements per month (month 0 is the initial state).
 
 Headline metrics: ``attitude`` (mean attitude of residents 16+), ``fee_compliance``,
-``fee_collection``, ``employment`` (employed share of residents 16-59) and ``maturity``.
+``fee_collection``, ``employment`` (employed share of residents of working age: from the job
+entry age up to the statutory retirement age) and ``maturity``.
 Before the first bill the fee metrics are NaN.
 """
 
@@ -11,7 +12,7 @@ import numpy as np
 
 from resettle.outcomes import EVENT_KEYS, FEE_KEYS, SUBSCORES
 from resettle.sim.ledger import COMMUNITY, COMPANY, HOUSEHOLDS, OUTSIDE
-from resettle.sim.population import group_masks
+from resettle.sim.population import ADULT_AGE, GROUP_AGES, group_masks, working_age
 from resettle.sim.submodels.cadres import cadre_quality
 from resettle.sim.submodels.maturity import maturity_index, maturity_level
 
@@ -30,6 +31,7 @@ def monthly_row(model) -> dict:
     row.update(people_metrics(model))
     row.update(organisation_metrics(model))
     row.update(money_metrics(model))
+    row.update(community_metrics(model))
     state = month_state(model)
     row.update({k: state.fee.get(k, np.nan) for k in FEE_KEYS})
     row.update({k: float(state.events.get(k, 0)) for k in EVENT_KEYS})
@@ -41,28 +43,51 @@ def month_state(model):
     return model.processes.state
 
 
+ATTITUDE_BANDS = (ADULT_AGE, 40.0, GROUP_AGES[1])  # adults under 40, 40-59, 60+
+EMPLOYMENT_GROUPS = ("under40", "prime", "4050")
+
+
+def ratios(values: np.ndarray, codes: np.ndarray, n_codes: int) -> np.ndarray:
+    """Mean of ``values`` for each code 0..n_codes-1 (NaN for a code nobody has)."""
+    counts = np.bincount(codes, minlength=n_codes)[:n_codes]
+    sums = np.bincount(codes, weights=values, minlength=n_codes)[:n_codes]
+    return np.divide(sums, counts, out=np.full(n_codes, np.nan), where=counts > 0)
+
+
+def employment_codes(r, working: np.ndarray) -> np.ndarray:
+    """0..2: the working-age under 40, men 40-49 and the 4050 group; 3: not of working age."""
+    groups = group_masks(r.age, r.female)
+    code = np.full(r.n, len(EMPLOYMENT_GROUPS))
+    for k, key in enumerate(EMPLOYMENT_GROUPS):
+        code[groups[key] & working] = k
+    return code
+
+
 def people_metrics(model) -> dict:
     """Attitude, employment and party membership."""
     r = model.people
-    groups = group_masks(r.age, r.female)
-    adult = r.age >= 16
-    working = groups["under40"] | groups["prime"] | groups["4050"]
+    working = working_age(r.age, r.female, model.params.community)
+    band = np.searchsorted(ATTITUDE_BANDS, r.age, side="right")  # 0: children
+    by_band = ratios(r.attitude, band, 4)
+    adult = band > 0
+    employed = ratios(r.employed.astype(float), employment_codes(r, working),
+                      len(EMPLOYMENT_GROUPS))
     row = {
         "residents": r.n, "households": model.homes.n,
         "attitude": float(r.attitude[adult].mean()),
-        "attitude_under40": float(r.attitude[groups["under40"]].mean()),
-        "attitude_40_59": float(r.attitude[working & (r.age >= 40)].mean()),
-        "attitude_60plus": float(r.attitude[groups["60plus"]].mean()),
+        "attitude_under40": float(by_band[1]),
+        "attitude_40_59": float(by_band[2]),
+        "attitude_60plus": float(by_band[3]),
         "village_attitude_eta2": between_share(r.attitude[adult], r.village[adult]),
         "employment": share(r.employed, working),
         "trained_share": share(r.trained, working),
-        "in_training": int((r.training_left > 0).sum()),
+        "in_training": int(np.count_nonzero(r.training_left)),
         "party_members": int(r.party.sum()),
         "active_members": int(r.active_member.sum()),
         "party_member_mean_age": float(r.age[r.party].mean()) if r.party.any() else np.nan,
     }
-    for key in ("under40", "prime", "4050", "60plus"):
-        row[f"employment_{key}"] = share(r.employed, groups[key])
+    row.update({f"employment_{key}": float(v) for key, v in zip(EMPLOYMENT_GROUPS, employed,
+                                                                  strict=True)})
     return row
 
 
@@ -96,6 +121,31 @@ def money_metrics(model) -> dict:
     return {"community_balance": bal[COMMUNITY], "cooperative_funds": coop,
             "company_balance": bal[COMPANY], "households_balance": bal[HOUSEHOLDS],
             "outside_balance": bal[OUTSIDE], "arrears": float(model.homes.arrears.sum())}
+
+
+def community_metrics(model) -> dict:
+    """Participation, matters raised and resolved, money and roles, phasing, conformity."""
+    r, s, committee = model.people, month_state(model), model.committee
+    rec, raised = s.record, max(s.record.get("raised", 0), 1)
+    funding = rec.get("services_funding", 0.0)
+    return {
+        "volunteers": int(r.volunteer.sum()),
+        "mass_org_members": int(r.mass_org_member.sum()),
+        "turnout": committee.last_turnout if committee else np.nan,
+        "meeting_attendance": (rec.get("attended", 0.0) / rec["invited"]
+                               if rec.get("invited") else np.nan),
+        "petitions": rec.get("raised", 0) / model.homes.n,
+        "petitions_resolved": rec.get("resolved", 0) / raised,
+        "petitions_via_committee": rec.get("via_committee", 0) / raised,
+        "petitions_escalated": rec.get("escalated", 0) / model.homes.n,
+        "home_visits": rec.get("visits", 0),
+        "collective_paid_share": rec.get("collective_paid", 0.0) / funding if funding else np.nan,
+        "secretary_chaired": sum(c.chaired_by_secretary for c in model.cooperatives),
+        "collective_fee_share": s.collective_share,
+        "building_areas_formed": s.areas_formed,
+        "outsider_staff": sum(s.outsiders.values()),
+        "scheme_conformity": s.conformity,
+    }
 
 
 def between_share(values: np.ndarray, groups: np.ndarray) -> float:

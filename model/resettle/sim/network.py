@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
+from scipy import sparse
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,14 @@ class GroupSampler:
     random member of its group (possibly itself, which then counts as no contact)."""
 
     def __init__(self, groups: np.ndarray) -> None:
-        valid = np.flatnonzero(groups >= 0)
+        member = groups >= 0
+        valid = np.flatnonzero(member)
         self.order = valid[np.argsort(groups[valid], kind="stable")]
-        g_sorted = groups[self.order]
-        self.start = np.searchsorted(g_sorted, groups, side="left")
-        self.size = np.searchsorted(g_sorted, groups, side="right") - self.start
-        self.size[groups < 0] = 0
+        counts = np.bincount(groups[valid], minlength=1)
+        first = np.cumsum(counts) - counts
+        code = np.where(member, groups, 0)
+        self.start = np.where(member, first[code], 0)
+        self.size = np.where(member, counts[code], 0)
 
     def rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per node: where its group starts in ``order``, the group size, and ``order``."""
@@ -102,6 +105,20 @@ class ContactSampler:
         partner = self.targets[np.minimum(start + (u[1] * degree).astype(np.int64),
                                           len(self.targets) - 1)]
         return np.where(above.any(axis=0), partner, -1)
+
+
+def tie_matrix(layers: list[Layer], n: int) -> sparse.csr_array:
+    """The union of ``layers`` as an n × n sparse matrix counting the ties between two people
+    (the ties are static, so it is built once)."""
+    ties = [sparse.csr_array((np.ones(len(la.indices), np.int32), la.indices, la.indptr),
+                             shape=(n, n)) for la in layers]
+    return sum(ties[1:], ties[0]).tocsr()
+
+
+def has_neighbour(ties: sparse.csr_array, mask: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """For each of ``nodes``, whether any of its neighbours (``tie_matrix``) is selected by
+    ``mask``."""
+    return (ties @ mask.astype(np.int32))[nodes] > 0
 
 
 def stack_rows(layers: list, stacked: tuple | None = None) -> tuple[np.ndarray, ...]:

@@ -14,10 +14,17 @@ from resettle.params.sections import Community
 
 # bands of age_shares; the oldest band is capped at 85 (assumption: few residents are older)
 AGE_BANDS = ((0.0, 16.0), (16.0, 40.0), (40.0, 60.0), (60.0, 85.0))
-WORKING_AGE = (16.0, 60.0)  # China NBS working-age definition, 16-59
+GROUP_AGES = (16.0, 60.0)  # China NBS's working-age bounds, 16-59: the age groups below
+ADULT_AGE = 16.0  # adults: the household's mean attitude, income per adult, volunteering
 PARTY_MIN_AGE = 18.0  # CCP constitution: members are 18 or older
-SECTOR_NONE, SECTOR_ENTERPRISE, SECTOR_COMPANY, SECTOR_SERVICES, SECTOR_OUTSIDE = range(5)
-SECTORS = ("none", "enterprise", "company", "services", "outside")
+SECTOR_NONE, SECTOR_ENTERPRISE, SECTOR_COMPANY, SECTOR_SERVICES, SECTOR_OUTSIDE, \
+    SECTOR_COOPERATIVE = range(6)
+SECTORS = ("none", "enterprise", "company", "services", "outside", "cooperative")
+# employers inside the community, where colleagues meet and residents refer residents
+LOCAL_SECTORS = (SECTOR_ENTERPRISE, SECTOR_COMPANY, SECTOR_SERVICES, SECTOR_COOPERATIVE)
+IS_LOCAL = np.isin(np.arange(len(SECTORS)), LOCAL_SECTORS)  # by sector code
+# the local employers with a staffing target (the rest open jobs at random)
+STAFFED_SECTORS = (SECTOR_COMPANY, SECTOR_SERVICES, SECTOR_COOPERATIVE)
 
 
 @dataclass
@@ -38,6 +45,8 @@ class Residents:
     trained: np.ndarray
     wants_mass_orgs: np.ndarray
     active_member: np.ndarray
+    mass_org_member: np.ndarray  # member of a mass organisation
+    volunteer: np.ndarray  # volunteered this month
 
     @property
     def n(self) -> int:
@@ -64,16 +73,31 @@ class Households:
         return len(self.village)
 
 
+def retirement_age(female: np.ndarray, c: Community) -> np.ndarray:
+    """Each person's statutory retirement age (State Council 1978: men 60, women workers 50)."""
+    return np.where(female, c.retirement_age_women, c.retirement_age_men)
+
+
+def working_age(age: np.ndarray, female: np.ndarray, c: Community) -> np.ndarray:
+    """Who may hold or seek a job: from ``job_entry_age`` up to the statutory retirement age."""
+    return (age >= c.job_entry_age) & (age < retirement_age(female, c))
+
+
+def retired(age: np.ndarray, female: np.ndarray, c: Community) -> np.ndarray:
+    """Who is at or past the statutory retirement age (and receives a pension)."""
+    return age >= retirement_age(female, c)
+
+
 def group_masks(age: np.ndarray, female: np.ndarray) -> dict[str, np.ndarray]:
     """Age groups used throughout: under 40, men 40-49, the '4050' group, and 60+.
 
     The 4050 group (四零五零) is China's hard-to-employ group: women 40+ and men 50+ below
     retirement (60 here).
     """
-    working = (age >= WORKING_AGE[0]) & (age < WORKING_AGE[1])
+    working = (age >= GROUP_AGES[0]) & (age < GROUP_AGES[1])
     g4050 = working & np.where(female, age >= 40, age >= 50)
     return {"under40": working & (age < 40), "prime": working & ~g4050 & (age >= 40),
-            "4050": g4050, "60plus": age >= WORKING_AGE[1]}
+            "4050": g4050, "60plus": age >= GROUP_AGES[1]}
 
 
 def split_counts(total: int, shares: tuple[float, ...]) -> np.ndarray:
@@ -107,7 +131,8 @@ def build_population(c: Community, rng: np.random.Generator,
         building=hh_building[household], party=draw_party(age, c, rng), attitude=attitude,
         employed=employed, sector=sector, training_left=np.zeros(n, np.int16),
         trained=np.zeros(n, bool), wants_mass_orgs=rng.random(n) < c.mass_org_demand_share,
-        active_member=np.zeros(n, bool))
+        active_member=np.zeros(n, bool), mass_org_member=np.zeros(n, bool),
+        volunteer=np.zeros(n, bool))
     units = min(c.households, round(c.temporary_residents / c.tenants_per_rented_unit))
     rents_out = np.zeros(c.households, bool)
     rents_out[rng.choice(c.households, size=units, replace=False)] = True
@@ -203,12 +228,12 @@ def age_tilt(a: np.ndarray, target: float) -> np.ndarray:
 def draw_employment(age: np.ndarray, female: np.ndarray, c: Community, rng: np.random.Generator,
                     local_enterprise_share: float, company_jobs: int,
                     service_jobs: int) -> tuple[np.ndarray, np.ndarray]:
-    """Initial employment by age group, then jobs by sector (company and services filled first)."""
-    groups = group_masks(age, female)
+    """Initial employment of the working-age by age group, then jobs by sector (company and
+    services filled first). Nobody outside working age holds a job."""
+    groups, working = group_masks(age, female), working_age(age, female, c)
     p = np.zeros(len(age))
-    for share, key in zip(c.initial_employment, ("under40", "prime", "4050", "60plus"),
-                          strict=True):
-        p[groups[key]] = share
+    for share, key in zip(c.initial_employment, ("under40", "prime", "4050"), strict=True):
+        p[groups[key] & working] = share
     employed = rng.random(len(age)) < p
     sector = np.zeros(len(age), np.int8)
     workers = rng.permutation(np.flatnonzero(employed))

@@ -48,6 +48,62 @@ MESSAGES: dict[str, dict[str, str]] = {
     "h.early": {"en": "Early years ({years}): mean over the window",
                 "zh": "前几年（第 {years} 年）：期间平均"},
     "h.precision": {"en": "Monte-Carlo precision", "zh": "蒙特卡洛精度"},
+    "h.sources": {"en": "Where the differences come from", "zh": "差异从何而来"},
+    "sources.intro": {
+        "en": "Maturity is the weighted mean of five sub-scores, each measured from what "
+              "residents, cadres and organisations did (docs/ODD.md §7.12). The table splits "
+              "each scenario's maturity difference against {baseline} at year {year} into "
+              "the sub-scores' weighted contributions. A difference marked 'by definition' "
+              "follows at least in part from what the schemes are, not from behaviour:",
+        "zh": "组织成熟度是五个分项的加权平均，每个分项都由居民、干部和组织的实际行为测得"
+              "（docs/ODD.md §7.12）。下表把各方案第 {year} 年与{baseline}的成熟度差值分解为"
+              "各分项的加权贡献。标注“由定义决定”的差值至少部分来自方案本身的规定，而非行为："},
+    "col.subscore": {"en": "sub-score", "zh": "分项"},
+    "col.contribution": {"en": "contribution to the maturity difference",
+                         "zh": "对成熟度差值的贡献"},
+    "col.source": {"en": "source", "zh": "来源"},
+    "source.behaviour": {"en": "behaviour", "zh": "行为"},
+    "source.definition": {"en": "by definition (in part)", "zh": "（部分）由定义决定"},
+    "definition.bill": {
+        "en": "fee compliance compares different bills: under Scheme 1 households are billed "
+              "only the sanitation and maintenance fees, under Scheme 2 the property fee too; "
+              "the share of the full fee households pay themselves (own_fee_share) is the "
+              "like-for-like measure",
+        "zh": "物业管理费缴纳率比较的是不同的账单：方案一中居民只需缴纳卫生费和维修费，方案二中还"
+              "要缴纳物业管理费；可比的指标是居民自缴费用占全部费用的比例（own_fee_share）"},
+    "definition.payer": {
+        "en": "fee collection counts what the collectives pay on households' behalf, which "
+              "Scheme 1 prescribes and Scheme 2 ends",
+        "zh": "物业管理费收缴率包含集体代缴的部分，而代缴是方案一的规定、方案二所取消的"},
+    "definition.own_share": {
+        "en": "self-government includes the share of the full fee households pay themselves, "
+              "which is low under Scheme 1 because the collectives pay the property fee",
+        "zh": "居民自治分项包含居民自缴费用的比例，而方案一中物业管理费由集体代缴，该比例自然偏低"},
+    "definition.channels": {
+        "en": "self-government includes the shares of matters taken to and resolved by the "
+              "residents' committee or the reception, which rise under Scheme 2 in part "
+              "because its building branches leave no village branch to take a matter to",
+        "zh": "居民自治分项包含由居委会或信访接待处理的事项比例；方案二按楼宇设支部，"
+              "居民已无村支部可找，该比例因此部分地自然上升"},
+    "sources.summary": {
+        "en": "{scenario}: of the maturity difference of {total:+.3f}, {marked:+.3f} comes from "
+              "sub-scores marked 'by definition (in part)' and {behaviour:+.3f} from the others.",
+        "zh": "{scenario}：成熟度差值 {total:+.3f} 中，{marked:+.3f} 来自标注“（部分）由定义决定”"
+              "的分项，{behaviour:+.3f} 来自其余分项。"},
+    "sources.assumptions": {
+        "en": "These are means over replications at one set of assumptions. Which assumptions "
+              "decide the ranking of the schemes, and how often Scheme 2 comes out ahead "
+              "across their plausible ranges, is in docs/ODD.md §7.13 (a Morris screening, "
+              "scenarios/sweeps/ranking_morris.toml).",
+        "zh": "以上是在一组假设下各次重复的均值。哪些假设决定两种方案的优劣排序、在其合理范围内"
+              "方案二胜出的频率，见 docs/ODD.md §7.13（Morris 筛选，"
+              "scenarios/sweeps/ranking_morris.toml）。"},
+    "definition.separation": {
+        "en": "separation counts the collectives' payments for the community's services "
+              "(Scheme 1's payment on behalf) and branch secretaries chairing cooperatives "
+              "(until Scheme 2's corporatised cooperatives replace them)",
+        "zh": "社企分开分项统计集体为社区服务付费（方案一的代缴）以及支部书记兼任合作社负责人"
+              "（直到方案二企业化运作的合作社聘任职业经理人）"},
     "h.assumptions": {"en": "Assumptions and every parameter used", "zh": "假设与全部参数"},
     "compare.differ_first": {"en": "Parameters that differ between scenarios come first.",
                              "zh": "各方案取值不同的参数排在前面。"},

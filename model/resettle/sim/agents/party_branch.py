@@ -19,14 +19,16 @@ class PartyBranch(mesa.Agent):
 
     @property
     def manages_cooperative(self) -> bool:
-        """Village branches run their village's cooperative unless it is corporatised (§4)."""
-        return self.basis == "village" and self.model.levers.cooperative_mode == "village"
+        """A village branch runs its village's cooperative while its secretary chairs it (§1(1),
+        §4), i.e. until a corporatised cooperative hires a professional manager."""
+        return self.basis == "village" and any(
+            c.chaired_by_secretary for c in self.model.cooperatives if c.village == self.zone)
 
 
 class GeneralBranch(mesa.Agent):
-    """The community general branch: appointed (secretary dispatched from the town) or elected."""
+    """The community general branch (党总支): appointed (a secretary dispatched from the town)
+    or elected, as the ``leadership`` lever in force says."""
 
-    def __init__(self, model: mesa.Model, founded_month: int, elected: bool) -> None:
+    def __init__(self, model: mesa.Model, founded_month: int) -> None:
         super().__init__(model)
         self.founded_month = founded_month
-        self.elected = elected

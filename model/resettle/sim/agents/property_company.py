@@ -39,9 +39,11 @@ class PropertyCompany(mesa.Agent):
             return 1.0
         return sum(self.revenue_12m) / len(self.revenue_12m) / required_per_month
 
-    def update_quality(self, required_per_month: float, adjust_months: float) -> None:
-        """Quality moves toward professionalism x funding (capped at 1)."""
-        target = self.professionalism * min(1.0, self.funding_ratio(required_per_month))
+    def update_quality(self, required_per_month: float, adjust_months: float,
+                       factor: float = 1.0) -> None:
+        """Quality moves toward professionalism x funding x ``factor`` (capped at 1)."""
+        target = min(1.0, self.professionalism * min(1.0, self.funding_ratio(required_per_month))
+                     * factor)
         self.quality += (target - self.quality) / adjust_months
 
     def professionalise(self, rate_per_year: float, floor: float) -> None:

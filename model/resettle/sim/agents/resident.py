@@ -41,7 +41,7 @@ class Resident(mesa.Agent):
 
     @property
     def sector(self) -> str:
-        """Where the job is: none, enterprise, company, services or outside."""
+        """Where the job is: none, enterprise, company, services, outside or cooperative."""
         return SECTORS[self.model.people.sector[self.index]]
 
     @property

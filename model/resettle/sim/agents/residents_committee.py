@@ -19,4 +19,7 @@ class ResidentsCommittee(mesa.Agent):
         self.founded_month = founded_month
         self.elections_due = 0
         self.elections_on_time = 0
+        self.elections_contested = 0
         self.last_election_month = founded_month
+        self.last_turnout = 0.0  # of the representatives' congress's last election
+        self.residents_groups = False  # replacing the villagers' committees (§4)

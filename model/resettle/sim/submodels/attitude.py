@@ -7,19 +7,19 @@ the gap. Here μ is scaled per person by an age plasticity ``exp(-decay·max(age
 household, building, village and workplace layers; pairs in a round are made disjoint, so a
 round equals that many sequential pair updates.
 
-Exposure drift moves a person toward 1 by ``gain·(1-x)``, the gain summing what they were
-exposed to this month (publicity, culture events, the community school, party members'
-vanguard contacts, an urban job, having paid one's own property fee), again scaled by
-plasticity.
+Drift moves a person toward 1 by ``gain·(1-x)`` and toward 0 by ``loss·x``, both scaled by
+plasticity. The gain sums what they were exposed to this month (publicity, culture events, the
+community school, party members' vanguard contacts, an urban job, having paid one's own
+property fee); the loss is resentment: of a household with unresolved grievance, and of one
+caught evading its bill (deterrence crowds out intrinsic motivation: Feld & Frey 2002).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from resettle.sim.population import SECTOR_COMPANY, SECTOR_ENTERPRISE, SECTOR_SERVICES
+from resettle.sim.population import IS_LOCAL
 from resettle.sim.submodels import party
-from resettle.sim.submodels.calendar import due_this_month
 from resettle.sim.submodels.contract import writes
 
 
@@ -95,28 +95,32 @@ def influence_round(x: np.ndarray, partners: np.ndarray, epsilon: float, mu: np.
 
 
 @writes("x")
-def exposure_drift(x: np.ndarray, gain: np.ndarray) -> None:
-    """Move toward citizen attitude: ``x += gain·(1-x)``, gain clipped to [0, 1]. In place."""
-    x += np.clip(gain, 0.0, 1.0) * (1.0 - x)
+def exposure_drift(x: np.ndarray, gain: np.ndarray, loss: np.ndarray | float = 0.0) -> None:
+    """Move toward citizen attitude by ``gain·(1-x)`` and back by ``loss·x`` (each clipped to
+    [0, 1]). In place."""
+    x += np.clip(gain, 0.0, 1.0) * (1.0 - x) - np.clip(loss, 0.0, 1.0) * x
 
 
-# workplaces inside the community, where colleagues meet (the workplace layer of ties)
-LOCAL_SECTORS = (SECTOR_ENTERPRISE, SECTOR_COMPANY, SECTOR_SERVICES)
+def resentment(grievance: np.ndarray, caught: np.ndarray, u) -> np.ndarray:
+    """This month's attitude loss of each household's adults: ``grievance_resentment·(1 -
+    e^-G)`` plus ``enforcement_resentment`` if it was caught evading."""
+    return (u.grievance_resentment * -np.expm1(-grievance)
+            + u.enforcement_resentment * caught)
 
 
 def work_groups(r) -> np.ndarray:
     """Each resident's local workplace (its sector), or -1 for those not working locally."""
-    return np.where(r.employed & np.isin(r.sector, LOCAL_SECTORS), r.sector, -1)
+    return np.where(r.employed & IS_LOCAL[r.sector], r.sector, -1)
 
 
-def tie_weights(u, branch_basis: str) -> np.ndarray:
+def tie_weights(u, building_share: float) -> np.ndarray:
     """Weights of the household, building, village and workplace layers; branches by building
-    move a share ``building_basis_tie_shift`` of the village weight to building ties."""
+    (in ``building_share`` of the building areas) move that share of ``building_basis_tie_shift``
+    of the village weight to building ties."""
     w = np.array([u.household_tie_weight, u.building_tie_weight, u.village_tie_weight,
                   u.workplace_tie_weight])
-    if branch_basis == "building":
-        moved = w[2] * u.building_basis_tie_shift
-        w[1], w[2] = w[1] + moved, w[2] - moved
+    moved = w[2] * u.building_basis_tie_shift * building_share
+    w[1], w[2] = w[1] + moved, w[2] - moved
     return w
 
 
@@ -129,20 +133,20 @@ def school_attendance(age: np.ndarray, seats: int, rng: np.random.Generator) -> 
     return out
 
 
-def exposure(r, u, lv, month: int, *, mass_share: float, zones: tuple[np.ndarray, int],
-             active: np.ndarray, paid_own_fee: np.ndarray,
+def exposure(r, u, *, events: int, school_sessions: int, mass_share: float,
+             zones: tuple[np.ndarray, int], active: np.ndarray, paid_own_fee: np.ndarray,
              rng: np.random.Generator) -> np.ndarray:
     """This month's exposure of each resident to urbanising influences (before plasticity):
-    publicity, culture events (reach grows with the share ``mass_share`` of mass
-    organisations founded), the community school, active party members of the resident's
-    zone (``zones`` = (zone per resident, number of zones)), a job, and having paid one's own
-    property fee (``paid_own_fee``, per resident). Draws culture, school, then contacts."""
-    events = due_this_month(lv.culture_events_per_year, month)
+    publicity, the culture ``events`` held (reach grows with the share ``mass_share`` of mass
+    organisations founded), the community school's sessions held, active party members of the
+    resident's zone (``zones`` = (zone per resident, number of zones)), a job, and having paid
+    one's own property fee (``paid_own_fee``, per resident). Draws culture, school, then
+    contacts."""
     p_culture = u.culture_reach * events \
         * (u.culture_base_reach + (1 - u.culture_base_reach) * mass_share) \
         * np.where(r.wants_mass_orgs, 1.0, u.culture_reluctant_factor)
     culture = rng.random(r.n) < np.minimum(p_culture, 1.0)
-    school = school_attendance(r.age, lv.school_sessions_per_month * u.school_class_size, rng)
+    school = school_attendance(r.age, school_sessions * u.school_class_size, rng)
     reach = party.vanguard_reach(active, *zones, u.contacts_per_active_member)
     contacted = rng.random(r.n) < reach
     return (u.publicity_effect + u.culture_effect * culture + u.school_effect * school

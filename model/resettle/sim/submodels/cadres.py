@@ -43,8 +43,14 @@ def create_initial_cadres(model, community, uncert, rng: np.random.Generator) ->
                                community.cadre_college_share, rng)
     roles = [ROLES[0]] * villages + [ROLES[1]] * villages
     roles += [ROLES[2]] * (n - len(roles))
-    return [Cadre(model, float(a), int(s), uncert.cadre_competence[s], role)
-            for a, s, role in zip(ages, school, roles[:n], strict=True)]
+    skills = draw_skills(n, uncert.cadre_business_share, rng)
+    return [Cadre(model, float(a), int(s), uncert.cadre_competence[s], role, skill=skill)
+            for a, s, role, skill in zip(ages, school, roles[:n], skills, strict=True)]
+
+
+def draw_skills(n: int, business_share: float, rng: np.random.Generator) -> list[str]:
+    """Each cadre's skill: business with ``business_share``, else management and service."""
+    return ["business" if b else "service" for b in rng.random(n) < business_share]
 
 
 @writes("model.agents.Cadre")
@@ -52,7 +58,8 @@ def recruit(model, uncert, schooled_share: float, rng: np.random.Generator) -> C
     """A new local cadre: young; senior high or college with ``schooled_share``."""
     age = float(rng.uniform(*RECRUIT_AGE))
     level = int(rng.choice([2, 3])) if rng.random() < schooled_share else 1
-    return Cadre(model, age, level, uncert.cadre_competence[level], ROLES[2])
+    skill = draw_skills(1, uncert.cadre_business_share, rng)[0]
+    return Cadre(model, age, level, uncert.cadre_competence[level], ROLES[2], skill=skill)
 
 
 @writes("model.agents.Cadre")
@@ -109,7 +116,25 @@ def replace_weakest(model, share: float, rng: np.random.Generator) -> int:
     return k
 
 
-def cadre_quality(cadres) -> float:
-    """Mean competence of serving cadres, 0..1."""
-    values = [c.competence for c in cadres]
+def cadre_quality(cadres, post: str | None = None) -> float:
+    """Mean competence of serving cadres (of those at ``post``, when given), 0..1."""
+    values = [c.competence for c in cadres if post is None or c.post == post]
     return float(np.mean(values)) if values else 0.0
+
+
+def community_cadres(cadres) -> int:
+    """Cadres serving the community (residents' committee and general branch)."""
+    return sum(1 for c in cadres if c.post == "community")
+
+
+def competence_factor(quality: float, u) -> float:
+    """How far a programme run by cadres of mean competence ``quality`` reaches its nominal
+    effect: ``(1 - w) + w * quality / reference`` with w = ``competence_weight``."""
+    w = u.competence_weight
+    return (1.0 - w) + w * quality / u.reference_competence
+
+
+def business_factor(cadres, u) -> float:
+    """How far the cooperatives' assets reach ``asset_return_rate`` (the return under business
+    cadres of ``reference_competence``): the competence factor of the cadres running them."""
+    return competence_factor(cadre_quality(cadres, "cooperative"), u)

@@ -46,6 +46,8 @@ def newborn_attitude(r: Residents, dead: np.ndarray, n_households: int) -> np.nd
         "r.training_left",
         "r.trained",
         "r.active_member",
+        "r.mass_org_member",
+        "r.volunteer",
         "r.attitude",
         "r.wants_mass_orgs")
 def newborns(r: Residents, slots: np.ndarray, attitude: np.ndarray,
@@ -61,5 +63,7 @@ def newborns(r: Residents, slots: np.ndarray, attitude: np.ndarray,
     r.training_left[slots] = 0
     r.trained[slots] = False
     r.active_member[slots] = False
+    r.mass_org_member[slots] = False
+    r.volunteer[slots] = False
     r.attitude[slots] = attitude
     r.wants_mass_orgs[slots] = rng.random(len(slots)) < mass_org_share

@@ -1,15 +1,21 @@
-"""Employment: separations, skills training, and hiring into local and outside jobs.
+"""Employment: retirement, separations, skills training, and hiring into local and outside jobs.
 
-Each month employed residents lose their job with a constant hazard. Openings come from local
-enterprises (a Poisson number), and from vacancies in the property company and community
-services (their local staffing targets). Seekers are the unemployed aged 16 to
-``search_age_limit`` not in a course; each searches with a probability that falls with
-non-labour income (dividends and rent) relative to the wage — dividends act as a reservation income.
-Openings are filled by weighted sampling without replacement (Efraimidis & Spirakis 2006) with
-weights ``exp(logodds)``: age group ('4050' group, 60+), sex, schooling and training. Outside
-jobs (the city's labour market) are found with hazard ``outside_job_rate·exp(logodds)``. Skills
-training classes run with enterprises (BRIEF §6) take seekers up to the seats open; on
-finishing, a share is placed directly with the partner enterprises.
+Workers retire from their job at the statutory age (men 60, women 50; State Council 1978); the
+young enter the labour market at ``job_entry_age``. Each month employed residents lose their job
+with a constant hazard. Openings come from local enterprises (a Poisson number) and from the
+vacancies of the local employers with a staffing target: the property company, community
+services, and the cooperatives once a professional manager runs them (BRIEF §5). Of those
+openings a share ``local_hiring_share`` (a lever: route (b) of §5 is argued on jobs) goes to
+residents, the rest to outsiders, who hold their posts until they leave at the same hazard.
+
+Seekers are the unemployed of working age not in a course; each searches with a probability
+that falls with non-labour income (dividends, rent, pensions) relative to the wage. Openings
+are filled by weighted sampling without replacement (Efraimidis & Spirakis 2006) with weights
+``exp(logodds)``: age group ('4050' group, 60+), sex, schooling, training, and a referral by a
+tie who works at a local employer (Granovetter 1973). Outside jobs (the city's labour market)
+are found with hazard ``outside_job_rate·exp(logodds)``. Skills training classes run with
+enterprises (BRIEF §6) take seekers up to the seats open; on finishing, a share is placed
+directly with the partner enterprises.
 """
 
 from __future__ import annotations
@@ -18,22 +24,26 @@ import numpy as np
 
 from resettle.sim.population import (
     SECTOR_COMPANY,
+    SECTOR_COOPERATIVE,
     SECTOR_ENTERPRISE,
     SECTOR_NONE,
     SECTOR_OUTSIDE,
     SECTOR_SERVICES,
+    STAFFED_SECTORS,
     Residents,
     group_masks,
 )
 from resettle.sim.submodels.contract import writes
 
 
-def hiring_logodds(r: Residents, u) -> np.ndarray:
-    """Employer preference for each resident, in log-odds relative to a young man."""
+def hiring_logodds(r: Residents, u, referred: np.ndarray) -> np.ndarray:
+    """Employer preference for each resident, in log-odds relative to a young man; ``referred``
+    marks seekers with a tie employed at a local employer. (Nobody past retirement age seeks.)"""
     g = group_masks(r.age, r.female)
     return (u.hire_logodds_prime * g["prime"] + u.hire_logodds_4050 * g["4050"]
-            + u.hire_logodds_60plus * g["60plus"] + u.hire_logodds_female * r.female
-            + u.hire_logodds_school * r.school + u.hire_logodds_trained * r.trained)
+            + u.hire_logodds_female * r.female
+            + u.hire_logodds_school * r.school + u.hire_logodds_trained * r.trained
+            + u.referral_logodds * referred)
 
 
 def search_probability(nonlabour_per_adult: np.ndarray, wage: float, weight: float,
@@ -41,6 +51,15 @@ def search_probability(nonlabour_per_adult: np.ndarray, wage: float, weight: flo
     """Monthly probability of searching: falls with non-labour income relative to the wage,
     never below ``minimum``."""
     return np.clip(1.0 - weight * nonlabour_per_adult / wage, minimum, 1.0)
+
+
+@writes("r.employed", "r.sector")
+def retirements(r: Residents, retired: np.ndarray) -> np.ndarray:
+    """Workers at or past the statutory retirement age leave their job (indices)."""
+    gone = np.flatnonzero(r.employed & retired)
+    r.employed[gone] = False
+    r.sector[gone] = SECTOR_NONE
+    return gone
 
 
 @writes("r.employed", "r.sector")
@@ -52,10 +71,10 @@ def separations(r: Residents, rate: float, rng: np.random.Generator) -> np.ndarr
     return lost
 
 
-def seekers(r: Residents, search_p: np.ndarray, age_limit: float,
+def seekers(r: Residents, search_p: np.ndarray, working: np.ndarray,
             rng: np.random.Generator) -> np.ndarray:
-    """Unemployed residents from 16 to ``age_limit`` not in a course who search this month."""
-    able = (~r.employed) & (r.age >= 16) & (r.age < age_limit) & (r.training_left == 0)
+    """Unemployed residents of working age (``working``), not in a course, who search now."""
+    able = (~r.employed) & working & (r.training_left == 0)
     return able & (rng.random(r.n) < search_p)
 
 
@@ -80,7 +99,8 @@ def hire(r: Residents, who: np.ndarray, sector: int) -> None:
 @writes("r.employed", "r.sector", "r.training_left")
 def fill_openings(r: Residents, searching: np.ndarray, logodds: np.ndarray,
                   openings: dict[int, int], rng: np.random.Generator) -> int:
-    """Fill local openings by sector from the searching pool; returns hires made."""
+    """Fill the residents' share of local openings by sector from the searching pool; returns
+    hires made."""
     hires = 0
     for sector, k in openings.items():
         pool = np.flatnonzero(searching & ~r.employed)
@@ -112,7 +132,7 @@ def training_step(r: Residents, searching: np.ndarray, seats: int, months: int,
     r.training_left[in_course] -= 1
     graduates = np.flatnonzero(in_course & (r.training_left == 0))
     r.trained[graduates] = True
-    placed = graduates[rng.random(len(graduates)) < placement_share]
+    placed = graduates[rng.random(len(graduates)) < min(placement_share, 1.0)]
     hire(r, placed, SECTOR_ENTERPRISE)
     free = seats - int((r.training_left > 0).sum())
     pool = np.flatnonzero(searching & ~r.trained & (r.training_left == 0) & ~r.employed)
@@ -139,20 +159,37 @@ def staff(r: Residents, sector: int) -> int:
     return int((r.employed & (r.sector == sector)).sum())
 
 
-def local_openings(r: Residents, enterprise_rate: float, company_target: int,
-                   service_jobs: int, rng: np.random.Generator) -> dict[int, int]:
-    """This month's local openings by sector: a Poisson number at local enterprises
-    (``enterprise_rate`` per 1,000 residents), and the vacancies of the property company and
-    of community services against their staffing targets."""
-    return {
-        SECTOR_ENTERPRISE: int(rng.poisson(enterprise_rate * r.n / 1000.0)),
-        SECTOR_COMPANY: max(0, company_target - staff(r, SECTOR_COMPANY)),
-        SECTOR_SERVICES: max(0, service_jobs - staff(r, SECTOR_SERVICES)),
-    }
-
-
 def company_target(company_jobs: int, levers, u) -> int:
     """Local jobs the property company offers under its status: all of them, except that an
     outside firm keeps only ``outsourced_local_share`` of the local staff (§5 (a))."""
     share = u.outsourced_local_share if levers.property_company == "outsourced" else 1.0
     return round(company_jobs * share)
+
+
+def staffing_targets(company: int, services: int, cooperatives: int) -> dict[int, int]:
+    """Posts of the local employers with a staffing target, by sector."""
+    return {SECTOR_COMPANY: company, SECTOR_SERVICES: services, SECTOR_COOPERATIVE: cooperatives}
+
+
+def outsider_departures(outsiders: dict[int, int], rate: float,
+                        rng: np.random.Generator) -> dict[int, int]:
+    """Outsiders holding local posts who leave this month (at the residents' hazard)."""
+    return {s: int(rng.binomial(outsiders.get(s, 0), rate)) for s in STAFFED_SECTORS}
+
+
+def local_openings(r: Residents, enterprise_rate: float, targets: dict[int, int],
+                   outsiders: dict[int, int], local_share: float,
+                   rng: np.random.Generator) -> tuple[dict[int, int], dict[int, int]]:
+    """This month's local openings: a Poisson number at local enterprises
+    (``enterprise_rate`` per 1,000 residents) and the vacancies of the staffed employers
+    against their ``targets`` (residents and ``outsiders`` holding posts). Each vacancy of a
+    staffed employer goes to a resident with ``local_share``, else to an outsider; the
+    enterprises' openings (their rate counts openings open to residents) all to residents.
+    Returns (openings for residents, posts filled by outsiders)."""
+    for_residents = {SECTOR_ENTERPRISE: int(rng.poisson(enterprise_rate * r.n / 1000.0))}
+    for_outsiders = {}
+    for sector, target in targets.items():
+        vacancies = max(0, target - staff(r, sector) - outsiders.get(sector, 0))
+        for_residents[sector] = int(rng.binomial(vacancies, local_share))
+        for_outsiders[sector] = vacancies - for_residents[sector]
+    return for_residents, for_outsiders

@@ -1,14 +1,26 @@
 """Collecting one billing period's fees: decisions (``fees``), enforcement, and the money.
 
 Households pay the sanitation and maintenance fees to the community (the residents'
-committee, §4 funding) and, when they pay it themselves, the property fee to the property
-company; under Scheme 1 each village's collective fund pays its households' property fee on
-their behalf (代缴, §4). Detected evaders pay the bill, their older arrears and the penalty.
+committee, §4 funding) and the part of the property fee billed to them to the property
+company. Under Scheme 1 each village's cooperative pays its households' property fee on their
+behalf (代缴) out of the collective's part of its income (§4(一): "年终分红集体部分中的一部分代缴"):
+each December it sets aside from the year's collective part a budget for next year's fees, so a
+cooperative that earned less than the fee cannot pay all of it, and the company is short.
+Detected evaders pay the bill and the penalty, and ``arrears_recovery`` of their older arrears
+(the rest is written off). Enforcement is the residents' committee's work: its probability is
+the lever's, scaled by the competence of the community's cadres
+(``cadres.competence_factor``).
 
-Metrics: ``fee_compliance`` = share of what is billed to households that households pay
-themselves on time; ``fee_collection`` = share of all fees due that get paid by anyone this
-period (on time, recovered by enforcement, or on households' behalf); ``fee_willingness`` =
-mean probability that a household would pay the full bill (property fee included) itself.
+Metrics:
+
+* ``fee_compliance``: the share of what households are billed that they pay themselves on time
+  (the bills differ between schemes: 13 yuan a month under Scheme 1, 33 under Scheme 2);
+* ``own_fee_share``: the share of the full bill (property fee included, the same in every
+  scheme) that households pay themselves on time;
+* ``fee_collection``: the share of all fees due paid by anyone (on time, recovered by
+  enforcement, or on households' behalf);
+* ``fee_willingness``: the mean probability that a household would pay the full bill itself;
+* ``on_behalf_shortfall``: the share of the fees due on behalf that the collectives could not pay.
 """
 
 from __future__ import annotations
@@ -18,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from resettle.sim.ledger import COMMUNITY, COMPANY, HOUSEHOLDS
-from resettle.sim.submodels import fees
+from resettle.sim.submodels import fees, transition
 from resettle.sim.submodels.contract import writes
 from resettle.sim.submodels.finances import household_income
 
@@ -31,6 +43,8 @@ class FeeOutcome:
     metrics: dict[str, float]
     paid_own_property_fee: np.ndarray
     detected: np.ndarray
+    own_paid: float  # yuan households paid themselves on time
+    full_due: float  # yuan of the full bill of every household
 
 
 @writes(
@@ -38,60 +52,63 @@ class FeeOutcome:
         "model.homes.paid_last",
         "model.homes.arrears",
         "model.ledger",
-        "model.agents.PropertyCompany")
-def collect_fees(model, attitude: np.ndarray, rng: np.random.Generator) -> FeeOutcome:
-    """Run one billing period with households' mean adult ``attitude``.
-
-    Writes the households' ``lock``, ``paid_last`` and ``arrears``, the ledger, and the
-    company's revenue record."""
+        "model.agents.PropertyCompany",
+        "model.agents.Cooperative")
+def collect_fees(model, attitude: np.ndarray, collective_share: float, enforcement: float,
+                 rng: np.random.Generator) -> FeeOutcome:
+    """Run one billing period with households' mean adult ``attitude``, the collectives paying
+    ``collective_share`` of the property fee, and evaders caught with ``enforcement``."""
     lv, h = model.levers, model.homes
     per_month = model.params.community.property_fee_per_year / h.n / 12.0
-    bill = fees.period_bill(lv, per_month)
+    bill = fees.period_bill(lv, per_month, collective_share)
     income = household_income(model) * lv.billing_period_months
     neighbours = fees.neighbour_share(h.paid_last, h.building, model.n_buildings)
-    p_pay = decide(bill.household_bill, income, attitude, neighbours, model)
-    out = fees.billing_round(p_pay, h.lock, lv.enforcement_probability,
-                             lv.enforcement_lock_periods, rng)
+    p_pay = decide(bill.household_bill, income, attitude, neighbours, model, enforcement,
+                   lv.penalty_rate)
+    out = fees.billing_round(p_pay, h.lock, enforcement, lv.enforcement_lock_periods, rng)
     h.lock, h.paid_last = out.lock, out.paid
     own = out.paid if bill.property_fee > 0 else np.zeros(h.n, bool)
     recovered = settle(model, bill, out)
-    on_behalf = pay_on_behalf(model, bill.on_behalf)
-    full = bill.property_fee + bill.on_behalf + bill.community_fees
-    willing = decide(full, income, attitude, neighbours, model)
+    on_behalf, due_on_behalf = pay_on_behalf(model, bill.on_behalf)
+    willing = decide(bill.full, income, attitude, neighbours, model, enforcement,
+                     lv.penalty_rate)
     metrics = summarise(bill, out, recovered, on_behalf, h.n, float(willing.mean()))
-    return FeeOutcome(metrics=metrics, paid_own_property_fee=own, detected=out.detected)
+    metrics["on_behalf_shortfall"] = (1.0 - on_behalf / due_on_behalf if due_on_behalf > 0
+                                      else float("nan"))
+    return FeeOutcome(metrics=metrics, paid_own_property_fee=own, detected=out.detected,
+                      own_paid=float(out.paid.sum()) * bill.household_bill,
+                      full_due=bill.full * h.n)
 
 
 @writes("model.homes.lock", "model.homes.paid_last")
 def fee_history(model, levers, attitude: np.ndarray, periods: int,
                 rng: np.random.Generator) -> None:
-    """Simulate ``periods`` billing periods before month 1 under ``levers`` (the status quo)
-    so that lock-ins and last payments start from the community's history, not from everyone
-    paying (§1: the community has run for about two years). No money moves and no grievance
-    is added; writes the households' ``lock`` and ``paid_last``."""
+    """Simulate ``periods`` billing periods before month 1 under ``levers`` (the status quo:
+    the collectives pay the property fee) so that lock-ins and last payments start from the
+    community's history, not from everyone paying (§1: the community has run for about two
+    years). No money moves and no grievance is added."""
     h, lv = model.homes, levers
     per_month = model.params.community.property_fee_per_year / h.n / 12.0
-    bill = fees.period_bill(lv, per_month)
+    bill = fees.period_bill(lv, per_month, transition.targets(lv)[0])
     income = household_income(model) * lv.billing_period_months
     for _ in range(periods):
         neighbours = fees.neighbour_share(h.paid_last, h.building, model.n_buildings)
-        p_pay = decide(bill.household_bill, income, attitude, neighbours, model, lv)
+        p_pay = decide(bill.household_bill, income, attitude, neighbours, model,
+                       lv.enforcement_probability, lv.penalty_rate)
         out = fees.billing_round(p_pay, h.lock, lv.enforcement_probability,
                                  lv.enforcement_lock_periods, rng)
         h.lock, h.paid_last = out.lock, out.paid
 
 
 def decide(amount: float, income: np.ndarray, attitude: np.ndarray, neighbours: np.ndarray,
-           model, levers=None) -> np.ndarray:
-    """Probability that each household pays a bill of ``amount`` itself (under ``levers``,
-    default the levers in force)."""
-    lv, u = levers or model.levers, model.params.uncertainties
+           model, enforcement: float, penalty: float) -> np.ndarray:
+    """Probability that each household pays a bill of ``amount`` itself, when evaders are
+    caught with probability ``enforcement`` and pay ``penalty`` on the evaded amount."""
+    u = model.params.uncertainties
     burden = 100.0 * amount / np.maximum(income, 1.0)
-    motive = fees.motive(attitude, model.company.quality, burden, neighbours, u.fee_base,
-                         u.fee_attitude_weight, u.fee_quality_weight, u.fee_burden_weight,
-                         u.fee_neighbour_weight)
-    return fees.pay_probability(lv.enforcement_probability, lv.penalty_rate, motive,
-                                u.fee_temperature)
+    motive = fees.motive(attitude, model.company.quality, burden, neighbours,
+                         model.homes.grievance, u)
+    return fees.pay_probability(enforcement, penalty, motive, u.fee_temperature)
 
 
 @writes("model.homes.arrears", "model.ledger", "model.agents.PropertyCompany")
@@ -101,7 +118,7 @@ def settle(model, bill: fees.Bill, out: fees.BillingOutcome) -> float:
     h, lv, ledger = model.homes, model.levers, model.ledger
     total = bill.household_bill
     n_paid, n_caught = int(out.paid.sum()), int(out.detected.sum())
-    old_arrears = float(h.arrears[out.detected].sum())
+    old_arrears = float(h.arrears[out.detected].sum()) * model.params.uncertainties.arrears_recovery
     h.arrears[out.detected] = 0.0
     h.arrears[out.evaded & ~out.detected] += total
     recovered = n_caught * total
@@ -115,30 +132,34 @@ def settle(model, bill: fees.Bill, out: fees.BillingOutcome) -> float:
     return recovered
 
 
-@writes("model.ledger", "model.agents.PropertyCompany")
-def pay_on_behalf(model, per_household: float) -> float:
-    """Each village's collective fund pays its households' property fee (as far as it can)."""
+@writes("model.ledger", "model.agents.PropertyCompany", "model.agents.Cooperative")
+def pay_on_behalf(model, per_household: float) -> tuple[float, float]:
+    """Each village's cooperative pays its households' property fee out of the budget it set
+    aside last December from the collective's part of its income. Returns (paid, due)."""
     if per_household <= 0:
-        return 0.0
+        return 0.0, 0.0
     counts = np.bincount(model.homes.village, minlength=len(model.village_names))
-    paid = 0.0
+    paid = due_total = 0.0
     for coop in model.cooperatives:
         due = per_household * counts[coop.village]
-        amount = min(due, max(model.ledger.balance[coop.fund_account], 0.0))
+        amount = min(due, coop.can_pay_on_behalf(),
+                     max(model.ledger.balance[coop.fund_account], 0.0))
         model.ledger.transfer(coop.fund_account, COMPANY, amount, "property fee on behalf")
-        paid += amount
+        coop.paid_on_behalf += amount
+        paid, due_total = paid + amount, due_total + due
     model.company.record_on_behalf(paid / model.levers.billing_period_months)
-    return paid
+    return paid, due_total
 
 
 def summarise(bill: fees.Bill, out: fees.BillingOutcome, recovered: float, on_behalf: float,
               n: int, willingness: float) -> dict[str, float]:
     """The period's fee metrics."""
     hb = bill.household_bill
-    due = (bill.property_fee + bill.on_behalf + bill.community_fees) * n
+    due = bill.full * n
     paid_on_time = float(out.paid.sum()) * hb
     return {
         "fee_compliance": paid_on_time / (hb * n) if hb > 0 else float("nan"),
+        "own_fee_share": paid_on_time / due if due > 0 else float("nan"),
         "fee_collection": (paid_on_time + recovered + on_behalf) / due if due > 0 else float("nan"),
         "fee_willingness": willingness,
         "evasion": float(out.evaded.mean()),

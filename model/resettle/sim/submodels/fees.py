@@ -3,9 +3,11 @@
 Decision (Allingham & Sandmo 1972 with Yitzhaki's 1974 penalty on the evaded amount): evading
 a bill of 1 costs ``p(1+θ)`` in expectation (enforcement probability p, penalty rate θ).
 A household also carries a motive ``m`` to pay, in the same units, from its attitude, the
-service quality it sees, the burden of the bill on its income and what its neighbours did:
+service quality it sees, the burden of the bill on its income, what its neighbours did, and
+its grievance G (poor service, enforcement, reforms it was not ready for):
 
     m = fee_base + w_att (x - ½) + w_q (q - ½) - w_b · burden% + w_nb (2·s_neigh - 1)
+        - w_g (1 - e^-G)
 
 It pays iff ``p(1+θ) + m ≥ 1``; with logit noise of temperature T it pays with probability
 ``σ((p(1+θ) + m - 1) / T)``. With m = 0 and T = 0 this is the risk-neutral rule: no evasion
@@ -34,11 +36,12 @@ def pay_probability(p: float, theta: float, motive: np.ndarray | float,
 
 
 def motive(attitude: np.ndarray, quality: float, burden_pct: np.ndarray,
-           neighbour_paid: np.ndarray, base: float, w_att: float, w_q: float, w_b: float,
-           w_nb: float) -> np.ndarray:
+           neighbour_paid: np.ndarray, grievance: np.ndarray, u) -> np.ndarray:
     """Intrinsic motive to pay, in units of the bill (see the module docstring)."""
-    return (base + w_att * (attitude - 0.5) + w_q * (quality - 0.5) - w_b * burden_pct
-            + w_nb * (2.0 * neighbour_paid - 1.0))
+    return (u.fee_base + u.fee_attitude_weight * (attitude - 0.5)
+            + u.fee_quality_weight * (quality - 0.5) - u.fee_burden_weight * burden_pct
+            + u.fee_neighbour_weight * (2.0 * neighbour_paid - 1.0)
+            + u.fee_grievance_weight * np.expm1(-grievance))
 
 
 @dataclass(frozen=True)
@@ -91,21 +94,28 @@ def adult_attitude(people, n_households: int) -> np.ndarray:
 class Bill:
     """One period's fees per household, yuan, by who bills them."""
 
-    property_fee: float   # billed to households only when they pay it themselves
+    property_fee: float   # the part of the property fee billed to households
     community_fees: float  # sanitation + maintenance, always billed to households
-    on_behalf: float       # property fee the collective pays per household (Scheme 1)
+    on_behalf: float       # the part the collective pays per household (Scheme 1)
 
     @property
     def household_bill(self) -> float:
         """What each household is asked to pay itself."""
         return self.property_fee + self.community_fees
 
+    @property
+    def full(self) -> float:
+        """The whole bill of a household, whoever pays it (the same in every scheme)."""
+        return self.property_fee + self.on_behalf + self.community_fees
 
-def period_bill(levers, property_fee_per_household_month: float) -> Bill:
-    """The bill of one period under the levers in force (§4: collectives pay on behalf)."""
+
+def period_bill(levers, property_fee_per_household_month: float,
+                collective_share: float) -> Bill:
+    """The bill of one period: the collectives pay ``collective_share`` of the property fee
+    on households' behalf (1 under Scheme 1, §4; 0 under Scheme 2; falling during a phased
+    switch), households are billed the rest and the community fees."""
     months = levers.billing_period_months
     prop = property_fee_per_household_month * months
     community = (levers.sanitation_fee_month + levers.maintenance_fee_month) * months
-    if levers.property_fee_payer == "collective":
-        return Bill(property_fee=0.0, community_fees=community, on_behalf=prop)
-    return Bill(property_fee=prop, community_fees=community, on_behalf=0.0)
+    return Bill(property_fee=prop * (1.0 - collective_share), community_fees=community,
+                on_behalf=prop * collective_share)

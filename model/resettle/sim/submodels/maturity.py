@@ -1,23 +1,35 @@
-"""Organisational maturity: an index in [0, 1] from five sub-scores, and five levels.
+"""Organisational maturity: an index in [0, 1] from five sub-scores, each measured from what
+agents do and what happens to them, never from a lever's value (BRIEF §2 problem 4, §3).
 
-* structure — share of the target organisations that exist: general branch, residents'
-  committee, the four mass organisations, the new branches (§4);
-* routine — meetings held in the last 12 months over the seed's norm (§1(3), §6), capped at 1;
-* cadres — mean cadre competence (§2.3, §4);
-* separation — separation of community and enterprise (社企分开, §2 problem 1): moves with
-  time constant ``transition_months`` toward the share of {corporate cooperatives, independent
-  property company, households paying their own fee, branches by building (so no village
-  branch runs a cooperative)};
-* democracy — ½·(leadership elected, approached with the same time constant) + ½·(share of
-  due elections held on time; 0 before the residents' committee exists).
+* participation — turnout at the representatives' congress's last election; attendance at
+  community meetings (12 months); members of the mass organisations among the residents who want
+  them; volunteers against ``volunteer_target_share`` of adults (capped at 1);
+* self_government — the share of the full fee households paid themselves; of the matters raised,
+  the share resolved through the residents' committee and the reception rather than left to the
+  village branches or escalated; the share taken to the residents' committee (all over 12
+  months);
+* cadres — the serving cadres' mean competence; the share of scheduled meetings held; home
+  visits made per household raising a matter (capped at 1) (12 months);
+* separation of community and enterprise (社企分开, §2 problem 1), in money and in roles — 1 minus
+  the share of the community's income and of its services' funding the village collectives paid
+  (payment on behalf, start-up, deficit cover; 12 months), and 1 minus the share of cooperatives
+  chaired by a branch secretary;
+* democracy — once the residents' committee exists: the share of its elections held on time,
+  the share contested (a volunteer stood against the slate), and the last turnout.
 
-The index is the weighted mean (``maturity_weights``). Levels cut it at 0.2/0.4/0.6/0.8
-(assumption): 1 village-like, 2 transitional, 3 developing, 4 consolidating, 5 mature urban.
+A part with no evidence yet (no matter raised, no meeting due) is left out of its sub-score's
+mean; a sub-score with no evidence at all is 0. The index is the weighted mean
+(``maturity_weights``). Levels cut it at 0.2/0.4/0.6/0.8 (assumption): 1 village-like,
+2 transitional, 3 developing, 4 consolidating, 5 mature urban.
+
+How far the levers match Scheme 2's design is :func:`scheme_conformity`, its own column, outside
+the index: a lever reaches maturity only through what agents then do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,40 +37,97 @@ from resettle.outcomes import SUBSCORES
 
 LEVELS = ("village-like", "transitional", "developing", "consolidating", "mature urban")
 LEVEL_CUTS = (0.2, 0.4, 0.6, 0.8)  # assumption: equal-width levels
+WINDOW_MONTHS = 12  # the evidence of the last year
+NAN = float("nan")
 
 
-def structure_score(general_branch: bool, committee: bool, mass_orgs: int, new_branches: int,
-                    target_new_branches: int) -> float:
-    """Share of the target organisations in place (mass organisations count one each)."""
-    parts = [float(general_branch), float(committee), *([1.0] * mass_orgs),
-             *([0.0] * (4 - mass_orgs)), min(1.0, new_branches / max(target_new_branches, 1))]
-    return float(np.mean(parts))
+@dataclass(frozen=True)
+class Evidence:
+    """What maturity is measured from (shares in [0, 1], NaN where there is no evidence)."""
+
+    turnout: float
+    attendance: float
+    mass_org_share: float
+    volunteer_share: float
+    own_fee_share: float
+    resolved_share: float
+    committee_share: float
+    cadre_quality: float
+    meetings_held_share: float
+    visit_coverage: float
+    collective_paid_share: float
+    secretary_chair_share: float
+    committee_exists: bool
+    on_time_share: float
+    contested_share: float
 
 
-def separation_target(levers) -> float:
-    """Share of the four separation conditions the levers in force meet."""
-    return float(np.mean([levers.cooperative_mode == "corporate",
-                          levers.property_company != "community",
-                          levers.property_fee_payer == "households",
-                          levers.branch_basis == "building"]))
+def ratio(part: float, whole: float, cap: float = 1.0) -> float:
+    """``part / whole`` capped at ``cap``; NaN when ``whole`` is 0."""
+    return min(part / whole, cap) if whole > 0 else NAN
 
 
-def approach(current: float, target: float, months: float) -> float:
-    """One month of exponential approach toward ``target`` with time constant ``months``."""
-    return current + (target - current) / months
+def window_sum(records: Iterable[Mapping[str, float]], key: str) -> float:
+    """The sum of ``key`` over the window's monthly records."""
+    return float(sum(r.get(key, 0.0) for r in records))
 
 
-def routine_score(held_12m: float, norm_12m: float) -> float:
-    """Meetings held over the norm, capped at 1."""
-    return min(1.0, held_12m / norm_12m) if norm_12m > 0 else 0.0
+def mean_of(parts: Iterable[float]) -> float:
+    """Mean of the parts with evidence (0 when none has any)."""
+    values = [p for p in parts if p == p]
+    return sum(values) / len(values) if values else 0.0
 
 
-def democracy_score(elected_progress: float, due: int, on_time: int,
-                    committee_exists: bool) -> float:
-    """½ elected leadership + ½ elections on schedule."""
-    if not committee_exists:
-        return 0.5 * elected_progress
-    return 0.5 * elected_progress + 0.5 * (on_time / due if due else 1.0)
+def subscores(e: Evidence) -> dict[str, float]:
+    """The five sub-scores from the evidence."""
+    return {
+        "participation": mean_of([e.turnout, e.attendance, e.mass_org_share,
+                                  e.volunteer_share]),
+        "self_government": mean_of([e.own_fee_share, e.resolved_share, e.committee_share]),
+        "cadres": mean_of([e.cadre_quality, e.meetings_held_share, e.visit_coverage]),
+        "separation": mean_of([1.0 - e.collective_paid_share, 1.0 - e.secretary_chair_share]),
+        "democracy": mean_of([e.on_time_share, e.contested_share, e.turnout])
+        if e.committee_exists else 0.0,
+    }
+
+
+def evidence(model, records: Iterable[Mapping[str, float]], quality: float) -> Evidence:
+    """The evidence now: the community's stocks and the window's monthly ``records``."""
+    r, u, committee = model.people, model.params.uncertainties, model.committee
+    rec = list(records)
+    adults = int((r.age >= 16).sum())
+    wanting = int((r.wants_mass_orgs & (r.age >= 16)).sum())
+    coops = list(model.cooperatives)
+    w = lambda key: window_sum(rec, key)  # noqa: E731
+    return Evidence(
+        turnout=committee.last_turnout if committee and committee.elections_on_time else NAN,
+        attendance=ratio(w("attended"), w("invited")),
+        mass_org_share=ratio(int((r.mass_org_member & (r.age >= 16)).sum()), wanting),
+        volunteer_share=ratio(int(r.volunteer.sum()), u.volunteer_target_share * adults),
+        own_fee_share=ratio(w("own_fee_paid"), w("full_fee_due")),
+        resolved_share=ratio(w("resolved_community"), w("raised")),
+        committee_share=ratio(w("via_committee"), w("raised")),
+        cadre_quality=quality,
+        meetings_held_share=ratio(w("meetings_held"), w("meetings_scheduled")),
+        visit_coverage=ratio(w("visits"), w("raised")),
+        collective_paid_share=ratio(w("collective_paid"), w("services_funding")),
+        secretary_chair_share=ratio(sum(c.chaired_by_secretary for c in coops), len(coops)),
+        committee_exists=committee is not None,
+        on_time_share=ratio(committee.elections_on_time, committee.elections_due)
+        if committee else NAN,
+        contested_share=ratio(committee.elections_contested, committee.elections_on_time)
+        if committee else NAN)
+
+
+def scheme_conformity(levers) -> float:
+    """Share of Scheme 2's five design choices (§5) the levers in force make: branches by
+    building, corporatised cooperatives, households paying the fee, a company the community does
+    not run, elected leadership. A label, reported beside maturity and never inside it."""
+    return sum([levers.branch_basis == "building",
+                levers.cooperative_mode == "corporate",
+                levers.property_fee_payer == "households",
+                levers.property_company != "community",
+                levers.leadership == "elected"]) / 5.0
 
 
 def maturity_index(scores: dict[str, float], weights: tuple[float, ...]) -> float:
@@ -70,22 +139,3 @@ def maturity_index(scores: dict[str, float], weights: tuple[float, ...]) -> floa
 def maturity_level(index: float) -> int:
     """Level 1..5 of an index in [0, 1]."""
     return 1 + int(np.searchsorted(LEVEL_CUTS, index, side="right"))
-
-
-def subscores(model, meetings: Iterable[tuple[int, float]], separation: float, elected: float,
-              quality: float) -> dict[str, float]:
-    """The five sub-scores now, from the organisations present, the (held, norm) meetings of
-    the last months, the separation and elected-leadership progress, and cadre quality."""
-    committee, meetings = model.committee, list(meetings)
-    others = sum(1 for b in model.branches if b.basis == "other")
-    return {
-        "structure": structure_score(model.general_branch is not None, committee is not None,
-                                     len(model.mass_organisations), others,
-                                     model.levers.new_branches),
-        "routine": routine_score(sum(h for h, _ in meetings), sum(n for _, n in meetings)),
-        "cadres": quality,
-        "separation": separation,
-        "democracy": democracy_score(elected, committee.elections_due if committee else 0,
-                                     committee.elections_on_time if committee else 0,
-                                     committee is not None),
-    }

@@ -5,20 +5,28 @@ Founding follows the levers: the general branch (with 1-2 new branches for other
 mass organisation every ``mass_org_interval_months`` (§4). Branches are by village (4) or by
 building area (4-5) (§4, §5). Scheduled meetings (monthly briefing, twice-yearly joint meeting,
 each branch's monthly meeting) are held with probability ``meeting_hold_base +
-meeting_hold_slope · cadre quality``; elections fall due every ``election_interval_years`` and
-are held on time with the same probability.
+meeting_hold_slope · cadre quality``. The residents' (owners') representative congress elects
+the residents' committee at its founding (always held) and every ``election_interval_years``,
+on time with the same probability; residents' groups replace the villagers' committees when
+the committee is founded (§4). Under Scheme 2 the owners' committee hires and reviews the
+property company (§5).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from resettle.sim.agents import GeneralBranch, MassOrganisation, PartyBranch, ResidentsCommittee
+from resettle.sim.agents import (
+    GeneralBranch,
+    MassOrganisation,
+    OwnersCommittee,
+    PartyBranch,
+    ResidentsCommittee,
+)
 from resettle.sim.agents.mass_organisation import KINDS
 from resettle.sim.submodels.calendar import due_this_month
 from resettle.sim.submodels.contract import writes
-
-NORMS_PER_YEAR = {"briefing": 12, "joint": 2, "branch": 12}  # §1(3), §6; branch: assumption
+from resettle.sim.submodels.finances import professionalism_floor
 
 
 @writes(
@@ -32,12 +40,13 @@ def found_due(model, month: int) -> list[str]:
     """Found the organisations whose month has come; returns what was founded."""
     lv, founded = model.levers, []
     if model.general_branch is None and month >= lv.general_branch_month:
-        model.general_branch = GeneralBranch(model, month, elected=lv.leadership == "elected")
+        model.general_branch = GeneralBranch(model, month)
         for i in range(lv.new_branches):
             PartyBranch(model, "other", -1, f"new branch {i + 1}", month)
         founded.append("general branch")
     if model.committee is None and month >= lv.residents_committee_month:
         model.committee = ResidentsCommittee(model, month)
+        model.committee.residents_groups = lv.residents_groups  # §4: replace villagers' committees
         founded.append("residents' committee")
     if lv.mass_organisations and model.committee is not None:
         founded += found_mass_organisations(model, month)
@@ -57,33 +66,36 @@ def found_mass_organisations(model, month: int) -> list[str]:
 
 
 @writes("model.agents.PartyBranch")
-def rebuild_branches(model, month: int) -> None:
-    """Make the territorial branches match ``branch_basis`` (dissolving the others)."""
-    basis = model.levers.branch_basis
-    for branch in list(model.branches):
-        if branch.basis in ("village", "building") and branch.basis != basis:
-            branch.remove()
-    if any(b.basis == basis for b in model.branches):
-        return
-    if basis == "village":
-        for v, name in enumerate(model.village_names):
-            PartyBranch(model, "village", v, f"{name} village branch", month)
-    else:
-        for a in range(model.levers.building_areas):
-            PartyBranch(model, "building", a, f"building area {a + 1} branch", month)
-
-
-def hold_meetings(model, month: int, quality: float, rng: np.random.Generator) -> tuple[int, float]:
-    """Hold this month's scheduled meetings; returns (held, the norm's count for the month)."""
+def rebuild_branches(model, month: int, areas_formed: int) -> None:
+    """Make the territorial branches match ``branch_basis``: by village, or by building area
+    for the first ``areas_formed`` areas (a phased switch forms them area by area, §4 'step by
+    step'), the village branches staying until every area has its branch."""
     lv = model.levers
-    n_branches = len(model.branches)
+    areas = lv.building_areas if lv.branch_basis == "building" else 0
+    formed = min(areas_formed, areas)
+    for branch in list(model.branches):
+        if branch.basis == "building" and branch.zone >= formed:
+            branch.remove()
+        elif branch.basis == "village" and areas and formed == areas:
+            branch.remove()
+    have = {(b.basis, b.zone) for b in model.branches}
+    for a in range(formed):
+        if ("building", a) not in have:
+            PartyBranch(model, "building", a, f"building area {a + 1} branch", month)
+    if formed < areas or not areas:
+        for v, name in enumerate(model.village_names):
+            if ("village", v) not in have:
+                PartyBranch(model, "village", v, f"{name} village branch", month)
+
+
+def hold_meetings(model, month: int, quality: float, rng: np.random.Generator) -> tuple[int, int]:
+    """Hold this month's scheduled meetings (monthly briefing, joint meetings, each branch's
+    meeting); returns (held, scheduled)."""
+    lv = model.levers
     scheduled = (due_this_month(lv.briefings_per_year, month)
                  + due_this_month(lv.joint_meetings_per_year, month)
-                 + n_branches * due_this_month(lv.branch_meetings_per_year, month))
-    norm = (NORMS_PER_YEAR["briefing"] + NORMS_PER_YEAR["joint"]
-            + n_branches * NORMS_PER_YEAR["branch"]) / 12.0
-    p = hold_probability(model, quality)
-    return int(rng.binomial(scheduled, p)), norm
+                 + len(model.branches) * due_this_month(lv.branch_meetings_per_year, month))
+    return int(rng.binomial(scheduled, hold_probability(model, quality))), scheduled
 
 
 def hold_probability(model, quality: float) -> float:
@@ -93,16 +105,47 @@ def hold_probability(model, quality: float) -> float:
 
 
 @writes("model.agents.ResidentsCommittee")
-def hold_elections(model, month: int, quality: float, rng: np.random.Generator) -> bool:
-    """Residents' committee elections when due; held on time with the hold probability."""
+def hold_elections(model, month: int, quality: float, turnout: float, challengers: int,
+                   rng: np.random.Generator) -> bool:
+    """The representatives' congress elects the residents' committee (§4) when an election is
+    due: at the committee's founding (always held), then every ``election_interval_years``
+    (held on time with the hold probability). ``turnout`` of households vote; it is contested
+    when any of the ``challengers`` (volunteers standing against the slate) stands. Returns
+    whether one was held."""
     committee = model.committee
     if committee is None:
         return False
-    if month - committee.last_election_month < 12 * model.levers.election_interval_years:
+    first = committee.elections_due == 0
+    if not first and month - committee.last_election_month < \
+            12 * model.levers.election_interval_years:
         return False
     committee.elections_due += 1
     committee.last_election_month = month
-    if rng.random() >= hold_probability(model, quality):
+    if not first and rng.random() >= hold_probability(model, quality):
         return False
     committee.elections_on_time += 1
+    committee.last_turnout = turnout
+    committee.elections_contested += int(challengers > 0)
+    return True
+
+
+@writes("model.owners_committee", "model.agents.OwnersCommittee",
+        "model.agents.PropertyCompany")
+def owners_committee_month(model, month: int, households_pay: bool) -> bool:
+    """Once households pay the property fee to a company the community does not run, the owners
+    form an owners' committee (§5), which reviews the company every 12 months and replaces one
+    whose service quality is below ``retender_quality`` by tender (a firm as professional as an
+    outside one, §5 (a)). Returns whether it tendered this month."""
+    company, u = model.company, model.params.uncertainties
+    if model.owners_committee is None:
+        if households_pay and company.status != "community":
+            model.owners_committee = OwnersCommittee(model, month)
+        return False
+    owners = model.owners_committee
+    if (month - owners.founded_month) % 12 or month == owners.founded_month:
+        return False
+    if company.quality >= u.retender_quality:
+        return False
+    company.professionalism = max(company.professionalism, professionalism_floor("outsourced", u))
+    owners.tenders += 1
     return True

@@ -27,11 +27,14 @@ def activity(r: Residents, base: float, posts_extra: float, posts: bool, age_lim
     return r.party & (r.age < age_limit) & (rng.random(r.n) < p)
 
 
-def zones(r: Residents, basis: str, n_buildings: int, areas: int) -> tuple[np.ndarray, int]:
-    """Responsibility zone of every resident and the number of zones."""
-    if basis == "village":
-        return r.village.astype(np.int64), int(r.village.max()) + 1
-    return (r.building.astype(np.int64) * areas) // max(n_buildings, 1), areas
+def zones(r: Residents, n_buildings: int, areas: int, areas_formed: int,
+          n_villages: int) -> tuple[np.ndarray, int]:
+    """Responsibility zone of every resident and the number of zones: the building area of
+    residents whose area has a branch (the first ``areas_formed`` of ``areas``), else their
+    village (numbered after the areas)."""
+    area = (r.building.astype(np.int64) * max(areas, 1)) // max(n_buildings, 1)
+    village = areas + r.village.astype(np.int64)
+    return np.where(area < areas_formed, area, village), areas + n_villages
 
 
 def vanguard_reach(active: np.ndarray, zone: np.ndarray, n_zones: int,
