@@ -449,10 +449,14 @@ def test_compare_report_says_where_the_maturity_difference_comes_from(
     marked = table["subscore"].isin(["self_government", "separation"])
     sentence = (f"scheme2: of the maturity difference of {total:+.3f}, "
                 f"{table.loc[marked, 'contribution'].sum():+.3f} comes from sub-scores marked "
-                f"'by definition (in part)' and {table.loc[~marked, 'contribution'].sum():+.3f}"
-                " from the others.")
+                f"by definition, wholly or in part, and "
+                f"{table.loc[~marked, 'contribution'].sum():+.3f} from the others.")
     assert sentence in md
-    assert md.count("by definition (in part)") == 1 + 2  # the sentence and two table rows
+    rows = {line.split("|")[2].strip(): line.split("|")[4].strip() for line in md.splitlines()
+            if line.startswith("| scheme2 |")}
+    assert rows["Community-enterprise separation"] == "by definition"
+    assert rows["Self-government"] == "in part by definition"
+    assert sum(source == "behaviour" for source in rows.values()) == 3
     assert "no village branch to take a matter to" in md and "ODD.md §7.13" in md
 
 

@@ -187,7 +187,7 @@ def test_village_ties_keep_village_attitude_clusters_longer() -> None:
 
 # ---- reforms ahead of readiness ---------------------------------------------------------------
 
-def test_an_early_reform_costs_stability_before_it_gains() -> None:
+def test_an_early_reform_costs_stability_and_the_cost_fades() -> None:
     # §4 "when conditions are mature": Scheme 2 from the start against Scheme 1. Year-1
     # stability is lower by 0.27 (sd 0.013); by year 5 the gap is 0.03 (the reform shock has
     # faded; what is left is matters no village branch handles).

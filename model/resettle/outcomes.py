@@ -46,3 +46,7 @@ BY_DEFINITION = {
     "maturity_self_government": ("own_share", "channels"),
     "maturity_separation": ("separation",),  # payment on behalf, secretaries chairing coops
 }
+# Of those, the ones whose difference between the schemes follows wholly from the schemes'
+# definitions: Scheme 1 prescribes the payment on behalf and keeps the secretaries chairing
+# (no cooperative corporatises); behaviour sets only the pace of Scheme 2's corporatisation.
+WHOLLY_BY_DEFINITION = frozenset({"maturity_separation"})

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from resettle.experiments.compare import TARGET_HALF_WIDTH, Comparison
-from resettle.outcomes import BY_DEFINITION, SUBSCORES
+from resettle.outcomes import BY_DEFINITION, SUBSCORES, WHOLLY_BY_DEFINITION
 from resettle.params.catalogue import as_flat_dict, catalogue, scenario_record
 from resettle.reports import figures
 from resettle.reports.document import Document, write_reports
@@ -174,14 +174,21 @@ def sources_section(doc: Document, comp: Comparison, lang: str = "en") -> None:
         text("col.subscore", lang): [metric_label(f"maturity_{s}", lang)
                                      for s in table["subscore"]],
         text("col.contribution", lang): table["contribution"],
-        text("col.source", lang): [text("source.definition" if m else "source.behaviour", lang)
-                                   for m in marked]}))
+        text("col.source", lang): [text(source_key(f"maturity_{s}"), lang)
+                                   for s in table["subscore"]]}))
     for name, part in table.assign(marked=marked).groupby("scenario", sort=False):
         doc.paragraph(text("sources.summary", lang, scenario=scenario_name(name, lang),
                            total=part["contribution"].sum(),
                            marked=part.loc[part["marked"], "contribution"].sum(),
                            behaviour=part.loc[~part["marked"], "contribution"].sum()))
     doc.paragraph(text("sources.assumptions", lang))
+
+
+def source_key(metric: str) -> str:
+    """The message naming where a difference in ``metric`` comes from."""
+    if metric in WHOLLY_BY_DEFINITION:
+        return "source.definition"
+    return "source.definition_part" if metric in BY_DEFINITION else "source.behaviour"
 
 
 def comparison_manifest(comp: Comparison, argv: list[str] | None,

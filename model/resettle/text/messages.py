@@ -54,16 +54,19 @@ MESSAGES: dict[str, dict[str, str]] = {
               "residents, cadres and organisations did (docs/ODD.md §7.12). The table splits "
               "each scenario's maturity difference against {baseline} at year {year} into "
               "the sub-scores' weighted contributions. A difference marked 'by definition' "
-              "follows at least in part from what the schemes are, not from behaviour:",
+              "follows from what the schemes are, not from behaviour; one marked 'in part "
+              "by definition' follows partly so:",
         "zh": "组织成熟度是五个分项的加权平均，每个分项都由居民、干部和组织的实际行为测得"
               "（docs/ODD.md §7.12）。下表把各方案第 {year} 年与{baseline}的成熟度差值分解为"
-              "各分项的加权贡献。标注“由定义决定”的差值至少部分来自方案本身的规定，而非行为："},
+              "各分项的加权贡献。标注“由定义决定”的差值来自方案本身的规定，而非行为；标注“部分由定义决定”"
+              "的差值部分如此："},
     "col.subscore": {"en": "sub-score", "zh": "分项"},
     "col.contribution": {"en": "contribution to the maturity difference",
                          "zh": "对成熟度差值的贡献"},
     "col.source": {"en": "source", "zh": "来源"},
     "source.behaviour": {"en": "behaviour", "zh": "行为"},
-    "source.definition": {"en": "by definition (in part)", "zh": "（部分）由定义决定"},
+    "source.definition": {"en": "by definition", "zh": "由定义决定"},
+    "source.definition_part": {"en": "in part by definition", "zh": "部分由定义决定"},
     "definition.bill": {
         "en": "fee compliance compares different bills: under Scheme 1 households are billed "
               "only the sanitation and maintenance fees, under Scheme 2 the property fee too; "
@@ -87,8 +90,9 @@ MESSAGES: dict[str, dict[str, str]] = {
               "居民已无村支部可找，该比例因此部分地自然上升"},
     "sources.summary": {
         "en": "{scenario}: of the maturity difference of {total:+.3f}, {marked:+.3f} comes from "
-              "sub-scores marked 'by definition (in part)' and {behaviour:+.3f} from the others.",
-        "zh": "{scenario}：成熟度差值 {total:+.3f} 中，{marked:+.3f} 来自标注“（部分）由定义决定”"
+              "sub-scores marked by definition, wholly or in part, and {behaviour:+.3f} from the "
+              "others.",
+        "zh": "{scenario}：成熟度差值 {total:+.3f} 中，{marked:+.3f} 来自全部或部分由定义决定"
               "的分项，{behaviour:+.3f} 来自其余分项。"},
     "sources.assumptions": {
         "en": "These are means over replications at one set of assumptions. Which assumptions "
@@ -99,11 +103,14 @@ MESSAGES: dict[str, dict[str, str]] = {
               "方案二胜出的频率，见 docs/ODD.md §7.13（Morris 筛选，"
               "scenarios/sweeps/ranking_morris.toml）。"},
     "definition.separation": {
-        "en": "separation counts the collectives' payments for the community's services "
-              "(Scheme 1's payment on behalf) and branch secretaries chairing cooperatives "
-              "(until Scheme 2's corporatised cooperatives replace them)",
-        "zh": "社企分开分项统计集体为社区服务付费（方案一的代缴）以及支部书记兼任合作社负责人"
-              "（直到方案二企业化运作的合作社聘任职业经理人）"},
+        "en": "separation follows from the schemes' definitions: it counts the collectives' "
+              "payments for the community's services (Scheme 1 prescribes the payment on "
+              "behalf, so a collective that cannot pay raises the score) and branch "
+              "secretaries chairing cooperatives (only Scheme 2's corporatisation replaces "
+              "them; behaviour, through members' readiness, sets only its pace)",
+        "zh": "社企分开分项由方案定义决定：它统计集体为社区服务付费（方案一规定代缴，集体无力支付时"
+              "该分项反而上升）以及支部书记兼任合作社负责人（只有方案二的企业化运作会聘任职业经理人"
+              "取而代之；行为仅通过股东的准备程度决定其快慢）"},
     "h.assumptions": {"en": "Assumptions and every parameter used", "zh": "假设与全部参数"},
     "compare.differ_first": {"en": "Parameters that differ between scenarios come first.",
                              "zh": "各方案取值不同的参数排在前面。"},

@@ -1,5 +1,7 @@
 """Organisational maturity: an index in [0, 1] from five sub-scores, each measured from what
-agents do and what happens to them, never from a lever's value (BRIEF §2 problem 4, §3).
+agents do and what happens to them, never read from a lever (BRIEF §2 problem 4, §3). Where a
+lever decides what agents can do — who pays the fee, whether cooperatives can corporatise — the
+difference it makes is marked in ``outcomes.BY_DEFINITION`` (separation wholly so).
 
 * participation — turnout at the representatives' congress's last election; attendance at
   community meetings (12 months); members of the mass organisations among the residents who want
