@@ -6,7 +6,7 @@ import numpy as np
 
 from resettle.params.scenario import Scenario
 from resettle.sim.model import CommunityModel
-from resettle.sim.population import group_masks
+from resettle.sim.population import ADULT_AGE, group_masks
 
 SCHOOLING = ("primary or less", "junior high", "senior high", "college")
 
@@ -66,7 +66,7 @@ def resident_summary(m: CommunityModel) -> dict:
                                  for i in range(4)},
             "employment_by_group": {k: round(float(r.employed[v].mean()), 3)
                                     for k, v in groups.items()},
-            "mean_attitude_16plus": round(float(r.attitude[r.age >= 16].mean()), 3)}
+            "mean_attitude_16plus": round(float(r.attitude[r.age >= ADULT_AGE].mean()), 3)}
 
 
 def as_text(d: dict) -> str:

@@ -21,6 +21,7 @@ from resettle.sim.agents import Resident
 from resettle.sim.agents.mass_organisation import KINDS
 from resettle.sim.network import ContactSampler, GroupSampler, StaticRows, has_neighbour, tie_matrix
 from resettle.sim.population import (
+    ADULT_AGE,
     IS_LOCAL,
     SECTOR_COMPANY,
     STAFFED_SECTORS,
@@ -305,7 +306,8 @@ class MonthlyProcesses:
                               len(m.village_names)),
             active=s.active, paid_own_fee=s.paid_own_property_fee[r.household],
             rng=self.streams["exposure"])
-        loss = attitude.resentment(m.homes.grievance, s.caught, u)[r.household] * (r.age >= 16)
+        adult = r.age >= ADULT_AGE
+        loss = attitude.resentment(m.homes.grievance, s.caught, u)[r.household] * adult
         attitude.exposure_drift(r.attitude, plasticity * exposed, plasticity * loss)
         s.caught = np.zeros(m.homes.n, bool)
         s.household_attitude = fees.adult_attitude(r, m.homes.n)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from resettle.sim.population import Residents
+from resettle.sim.population import ADULT_AGE, Residents
 from resettle.sim.submodels.contract import writes
 from resettle.sim.submodels.fees import household_attitude
 
@@ -32,7 +32,7 @@ def newborn_attitude(r: Residents, dead: np.ndarray, n_households: int) -> np.nd
     surviving member where none is adult)."""
     alive = np.ones(r.n, bool)
     alive[dead] = False
-    means = household_attitude(r.attitude, r.household, (r.age >= 16) & alive, n_households)
+    means = household_attitude(r.attitude, r.household, (r.age >= ADULT_AGE) & alive, n_households)
     return means[r.household[dead]]
 
 

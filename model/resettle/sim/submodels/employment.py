@@ -11,11 +11,11 @@ residents, the rest to outsiders, who hold their posts until they leave at the s
 Seekers are the unemployed of working age not in a course; each searches with a probability
 that falls with non-labour income (dividends, rent, pensions) relative to the wage. Openings
 are filled by weighted sampling without replacement (Efraimidis & Spirakis 2006) with weights
-``exp(logodds)``: age group (men 40-49, the '4050' group), sex, schooling, training, and a referral by a
-tie who works at a local employer (Granovetter 1973). Outside jobs (the city's labour market)
-are found with hazard ``outside_job_rate·exp(logodds)``. Skills training classes run with
-enterprises (BRIEF §6) take seekers up to the seats open; on finishing, a share is placed
-directly with the partner enterprises.
+``exp(logodds)``: age group (men 40-49, the '4050' group), sex, schooling, training, and a
+referral by a tie who works at a local employer (Granovetter 1973). Outside jobs (the city's
+labour market) are found with hazard ``outside_job_rate·exp(logodds)``. Skills training classes
+run with enterprises (BRIEF §6) take seekers up to the seats open; on finishing, a share is
+placed directly with the partner enterprises.
 """
 
 from __future__ import annotations

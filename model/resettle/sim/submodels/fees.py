@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
+from resettle.sim.population import ADULT_AGE
+
 
 def pay_probability(p: float, theta: float, motive: np.ndarray | float,
                     temperature: float) -> np.ndarray:
@@ -86,7 +88,7 @@ def household_attitude(attitude: np.ndarray, household: np.ndarray, adult: np.nd
 
 def adult_attitude(people, n_households: int) -> np.ndarray:
     """Mean attitude of each household's adults (16 and over), from the residents' arrays."""
-    return household_attitude(people.attitude, people.household, people.age >= 16,
+    return household_attitude(people.attitude, people.household, people.age >= ADULT_AGE,
                               n_households)
 
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from resettle.outcomes import SUBSCORES
+from resettle.sim.population import ADULT_AGE
 
 LEVELS = ("village-like", "transitional", "developing", "consolidating", "mature urban")
 LEVEL_CUTS = (0.2, 0.4, 0.6, 0.8)  # assumption: equal-width levels
@@ -97,14 +98,14 @@ def evidence(model, records: Iterable[Mapping[str, float]], quality: float) -> E
     """The evidence now: the community's stocks and the window's monthly ``records``."""
     r, u, committee = model.people, model.params.uncertainties, model.committee
     rec = list(records)
-    adults = int((r.age >= 16).sum())
-    wanting = int((r.wants_mass_orgs & (r.age >= 16)).sum())
+    adults = int((r.age >= ADULT_AGE).sum())
+    wanting = int((r.wants_mass_orgs & (r.age >= ADULT_AGE)).sum())
     coops = list(model.cooperatives)
     w = lambda key: window_sum(rec, key)  # noqa: E731
     return Evidence(
         turnout=committee.last_turnout if committee and committee.elections_on_time else NAN,
         attendance=ratio(w("attended"), w("invited")),
-        mass_org_share=ratio(int((r.mass_org_member & (r.age >= 16)).sum()), wanting),
+        mass_org_share=ratio(int((r.mass_org_member & (r.age >= ADULT_AGE)).sum()), wanting),
         volunteer_share=ratio(int(r.volunteer.sum()), u.volunteer_target_share * adults),
         own_fee_share=ratio(w("own_fee_paid"), w("full_fee_due")),
         resolved_share=ratio(w("resolved_community"), w("raised")),

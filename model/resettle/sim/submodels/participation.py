@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from resettle.sim.population import ADULT_AGE
 from resettle.sim.submodels.contract import writes
 
 
@@ -35,7 +36,7 @@ def volunteering(r, service: bool, posts: bool, u, rng: np.random.Generator) -> 
     """Who volunteers this month (adults; none without the volunteer service); returns how
     many."""
     p = u.volunteer_rate * r.attitude * np.where(r.party & posts, u.volunteer_post_factor, 1.0)
-    r.volunteer[:] = service & (r.age >= 16) & (rng.random(r.n) < p)
+    r.volunteer[:] = service & (r.age >= ADULT_AGE) & (rng.random(r.n) < p)
     return int(r.volunteer.sum())
 
 
@@ -43,6 +44,6 @@ def volunteering(r, service: bool, posts: bool, u, rng: np.random.Generator) -> 
 def join_mass_organisations(r, founded_share: float, u, rng: np.random.Generator) -> int:
     """Residents who want them join the founded mass organisations; returns how many joined."""
     p = u.mass_org_join_rate * r.attitude * founded_share
-    joining = r.wants_mass_orgs & ~r.mass_org_member & (r.age >= 16) & (rng.random(r.n) < p)
+    joining = r.wants_mass_orgs & ~r.mass_org_member & (r.age >= ADULT_AGE) & (rng.random(r.n) < p)
     r.mass_org_member |= joining
     return int(joining.sum())
