@@ -14,31 +14,16 @@ from __future__ import annotations
 import ast
 import dataclasses
 import inspect
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import resettle
+from replications import MOST, SEEDS, run_all, scheme
 from resettle.outcomes import SUBSCORES
-from resettle.sim.seeds import Streams, replication_seeds
+from resettle.sim.seeds import Streams
 from resettle.sim.submodels import finances, maturity
-
-SEEDS = replication_seeds(20261124, 20)
-MOST = 18  # of 20 paired replications
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
-MID = dict(residents=1200, households=500, party_members=28, cadres=10, temporary_residents=230)
-
-
-def scheme(name: str, years: int = 3, **kw) -> resettle.Scenario:
-    sc = resettle.load_scenario(SCENARIOS / f"{name}.toml")
-    return sc.replace(horizon_years=years, **{**MID, **kw})
-
-
-def runs(sc: resettle.Scenario, n: int = 20) -> list[pd.DataFrame]:
-    return [resettle.CommunityModel(sc, rng=s).run().set_index("month") for s in SEEDS[:n]]
-
 
 # ---- maturity from behaviour --------------------------------------------------------------------
 
@@ -52,7 +37,7 @@ def test_maturity_moves_with_behaviour_at_fixed_levers(name: str, behaviour: dic
                                                        subscore: str) -> None:
     """The same levers, residents behaving differently: the sub-score fed by that behaviour,
     and maturity, move in most paired replications."""
-    base, other = runs(scheme(name)), runs(scheme(name, **behaviour))
+    base, other = run_all(scheme(name)), run_all(scheme(name, **behaviour))
     assert all(a.loc[36, "scheme_conformity"] == b.loc[36, "scheme_conformity"]
                for a, b in zip(base, other, strict=True))
     gap = np.array([b.loc[36, f"maturity_{subscore}"] - a.loc[36, f"maturity_{subscore}"]
@@ -113,8 +98,8 @@ def test_collectives_that_earn_less_than_the_fee_fall_short() -> None:
     """代缴 comes out of the collective's part of the cooperatives' income (§4(一)): with a
     return of 0.2% the collective part is about a tenth of the property fee, and most of the
     payment on behalf falls short; at the default 6% it never does."""
-    default = runs(scheme("scheme1"), 5)
-    poor = runs(scheme("scheme1", asset_return_rate=0.002), 5)
+    default = run_all(scheme("scheme1"), 5)
+    poor = run_all(scheme("scheme1", asset_return_rate=0.002), 5)
     for d, p in zip(default, poor, strict=True):
         assert d.loc[1:36, "on_behalf_shortfall"].max() == 0.0
         assert p.loc[13:36, "on_behalf_shortfall"].mean() > 0.5

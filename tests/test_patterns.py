@@ -12,32 +12,13 @@ slower), except where a test says otherwise.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 import resettle
-from resettle.sim.seeds import replication_seeds
+from replications import MID, MOST, run_all, scheme
 
-ROOT_SEED = 20261124
-N_SEEDS = 20
-SEEDS = replication_seeds(ROOT_SEED, N_SEEDS)
-MOST = 18  # of 20 replications, see the module docstring
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
-MID = dict(residents=1200, households=500, party_members=28, cadres=10, temporary_residents=230)
 NO_SHOCKS = (0.0,) * 6
-
-
-def scheme(name: str, years: int, **kw) -> resettle.Scenario:
-    """A shipped scenario at the 1,200-resident size, over ``years``, with ``kw`` replaced."""
-    sc = resettle.load_scenario(SCENARIOS / f"{name}.toml")
-    return sc.replace(horizon_years=years, **{**MID, **kw})
-
-
-def run_all(sc: resettle.Scenario) -> list[pd.DataFrame]:
-    """One run per seed; monthly tables indexed by month."""
-    return [resettle.CommunityModel(sc, rng=s).run().set_index("month") for s in SEEDS]
 
 
 def paired(a: list[pd.DataFrame], b: list[pd.DataFrame], stat) -> np.ndarray:

@@ -102,12 +102,6 @@ class CommunityModel(Model):
             Cooperative(self, v, name, c.assets_per_capita[v] * members[v], int(members[v]))
         PropertyCompany(self, "community", u.company_professionalism[0], c.initial_service_quality)
         cadres.create_initial_cadres(self, c, u, self.streams["cadres.start"])
-        fee_per_capita = c.property_fee_per_year / max(c.residents, 1)
-        business = cadres.business_factor(self.cadres, u)
-        for coop in self.cooperatives:
-            coop.last_dividend_per_member = finances.status_quo_dividend(
-                c.assets_per_capita[coop.village] * u.asset_return_rate * business,
-                c.collective_share, u.collective_retention, fee_per_capita)
         # the status quo of Dongyu today (§1(1)): four village branches
         for v, name in enumerate(self.village_names):
             PartyBranch(self, "village", v, f"{name} village branch", 0)

@@ -44,18 +44,23 @@ COLLECTIVE_FLOWS = ("property fee on behalf", "start-up (village)", "deficit cov
 
 @writes("model.ledger", "model.agents.Cooperative")
 def open_accounts(model) -> None:
-    """Month 0: each fund's cash, ``collective_cash_years`` of the collective's part, and this
+    """Month 0: each fund's cash, ``collective_cash_years`` of the collective's part; this
     year's budget for paying its members' property fee on their behalf, set aside from last
-    year's collective part as under the status quo (§1(2))."""
+    year's collective part as under the status quo (§1(2)); and last year's dividend per
+    member under that status quo."""
     c, u = model.params.community, model.params.uncertainties
     counts = np.bincount(model.homes.village, minlength=len(model.village_names))
     fee = c.property_fee_per_year / max(model.homes.n, 1) / 12.0
+    fee_per_capita = c.property_fee_per_year / max(c.residents, 1)
     business = cadres.business_factor(model.cadres, u)
     for coop in model.cooperatives:
         yearly = coop.assets * u.asset_return_rate * business * c.collective_share
         model.ledger.transfer(OUTSIDE, coop.fund_account, c.collective_cash_years * yearly,
                               "opening balance")
         coop.on_behalf_budget = min(yearly, 12.0 * fee * counts[coop.village])
+        coop.last_dividend_per_member = status_quo_dividend(
+            c.assets_per_capita[coop.village] * u.asset_return_rate * business,
+            c.collective_share, u.collective_retention, fee_per_capita)
 
 
 @writes("model.ledger")
