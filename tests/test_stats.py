@@ -20,6 +20,7 @@ from scipy import stats as sps
 from resettle.analysis.stats import (
     SUMMARY_COLUMNS,
     Interval,
+    Resampler,
     cohens_dz,
     effect_label,
     mean_ci,
@@ -228,23 +229,57 @@ def test_mean_ci_nan_and_small_samples():
 
 
 def test_mean_ci_bca_falls_back_to_percentile():
-    """Where BCa is degenerate (NaN) mean_ci silently returns the percentile interval.
+    """Where BCa is degenerate (NaN) mean_ci silently returns the percentile interval of the
+    same resamples.
 
     With only two resamples of [0, 1], BCa's bias correction is often infinite (no resample
-    mean below the estimate 0.5); the precondition checks that this seed does that.
+    mean below the estimate 0.5); the precondition checks, with scipy on the very same draws,
+    that this seed does that.
     """
     x, kw = np.array([0.0, 1.0]), {"n_resamples": 2, "vectorized": True}
-    rng = _rng(22)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        bca = sps.bootstrap((x,), np.mean, method="BCa", rng=rng, **kw).confidence_interval
+        bca = sps.bootstrap((x,), np.mean, method="BCa", rng=_rng(22), **kw).confidence_interval
     assert np.isnan(bca.low)  # precondition: BCa really is degenerate here
-    pct = sps.bootstrap((x,), np.mean, method="percentile", rng=rng, **kw).confidence_interval
+    pct = sps.bootstrap((x,), np.mean, method="percentile", rng=_rng(22),
+                        **kw).confidence_interval
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ci = mean_ci(x, _rng(22), n_resamples=2)
     assert (ci.low, ci.high) == (pct.low, pct.high)
     assert math.isfinite(ci.low) and math.isfinite(ci.high)
+
+
+@pytest.mark.parametrize("method", ["BCa", "percentile"])
+@pytest.mark.parametrize(("n", "seed"), [(12, 30), (30, 31), (100, 32), (250, 33)])
+def test_mean_ci_is_scipy_bootstrap_on_the_same_draws(method, n, seed):
+    """The interval is scipy.stats.bootstrap's (BCa or percentile) when both draw the same
+    resamples from equally seeded generators (up to floating-point rounding of the means).
+
+    Not for the tiniest samples: with n = 5 a few percent of resamples are permutations of
+    the sample, whose mean equals the estimate up to rounding, and the two summation orders
+    then count them on different sides of it (BCa's bias correction moves a little)."""
+    x = _rng(seed).gamma(2.0, size=n)
+    kw = {"n_resamples": 999, "vectorized": True, "method": method}
+    ref = sps.bootstrap((x,), np.mean, rng=_rng(seed + 100), **kw).confidence_interval
+    ci = mean_ci(x, _rng(seed + 100), n_resamples=999, method=method)
+    assert ci.low == pytest.approx(ref.low, rel=1e-9)
+    assert ci.high == pytest.approx(ref.high, rel=1e-9)
+
+
+def test_a_shared_resampler_draws_once_per_sample_size():
+    """A Resampler draws the resamples of a sample size once and reuses them: two intervals
+    of one sample agree, and a second size draws its own."""
+    res = Resampler(_rng(40), n_resamples=499)
+    x, y = _rng(41).normal(size=(2, 20))
+    first = mean_ci(x, res)
+    state = res.rng.bit_generator.state
+    assert mean_ci(x, res) == first
+    mean_ci(y, res)  # the same size: no new draws
+    assert res.rng.bit_generator.state == state
+    mean_ci(y[:10], res)
+    assert res.rng.bit_generator.state != state
+    assert res.counts(20).sum(axis=1).tolist() == [20.0] * 499
 
 
 def test_no_global_random_state():

@@ -93,7 +93,8 @@ def run_comparison(scenarios: list[Scenario], reps: int = DEFAULT_REPS, seed: in
 
 def analyse(comp: Comparison) -> Comparison:
     """Fill the summary, early-years and precision tables of ``comp``."""
-    rng = np.random.default_rng(np.random.SeedSequence([comp.root_seed, STATS_SEED_OFFSET]))
+    rng = stats.Resampler(np.random.default_rng(np.random.SeedSequence([comp.root_seed,
+                                                                        STATS_SEED_OFFSET])))
     comp.summary = stats.summary_table(comp.monthly, comp.metrics, comp.milestones,
                                        comp.baseline, rng)
     comp.early = early_table(comp, rng)
@@ -101,7 +102,7 @@ def analyse(comp: Comparison) -> Comparison:
     return comp
 
 
-def early_table(comp: Comparison, rng: np.random.Generator) -> pd.DataFrame:
+def early_table(comp: Comparison, rng: stats.Resampler) -> pd.DataFrame:
     """Paired differences of each metric's mean over the early years against the baseline."""
     first, last = EARLY_YEARS
     last = min(last, comp.scenarios[0].horizon_years)
@@ -118,7 +119,7 @@ def early_table(comp: Comparison, rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def precision_table(comp: Comparison, rng: np.random.Generator) -> pd.DataFrame:
+def precision_table(comp: Comparison, rng: stats.Resampler) -> pd.DataFrame:
     """CI half-width of every mean in the summary, whether N was enough, and what N would be."""
     rows = []
     for metric in comp.metrics:

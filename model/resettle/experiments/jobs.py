@@ -15,7 +15,6 @@ import pandas as pd
 
 from resettle.outcomes import RUN_COLUMNS
 from resettle.params.scenario import Scenario
-from resettle.sim.model import CommunityModel
 from resettle.sim.snapshot import agent_snapshot, organisation_snapshot
 
 
@@ -53,7 +52,12 @@ class JobResult:
 
 
 def run_job(job: Job) -> JobResult:
-    """Run ``job``. Raises what the model raises (e.g. ScenarioError for a bad override)."""
+    """Run ``job``. Raises what the model raises (e.g. ScenarioError for a bad override).
+
+    The model is imported here, in the process that runs the job: a driver that hands its
+    jobs to worker processes never imports it (its start-up stays short)."""
+    from resettle.sim.model import CommunityModel
+
     scenario = job.scenario.replace(**dict(job.overrides)) if job.overrides else job.scenario
     model = CommunityModel(scenario, rng=job.seed, replication=job.replication)
     table = model.run(months=job.months)

@@ -52,7 +52,8 @@ def after_switch_values(monthly: pd.DataFrame, metric: str, switch_year: int,
 
 def switch_table(comp: Comparison, years: list[int]) -> pd.DataFrame:
     """Horizon values and after-switch costs per switch year, with 95% CIs."""
-    rng = np.random.default_rng(np.random.SeedSequence([comp.root_seed, STATS_SEED_OFFSET, 1]))
+    rng = stats.Resampler(np.random.default_rng(np.random.SeedSequence([comp.root_seed,
+                                                                        STATS_SEED_OFFSET, 1])))
     horizon = comp.scenarios[0].horizon_years
     rows = []
     for scenario, year in zip(comp.scenarios, sorted(years), strict=True):
