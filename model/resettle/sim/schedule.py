@@ -111,6 +111,7 @@ class MonthlyProcesses:
 
     def run(self, month: int) -> None:
         """One month, in the documented order."""
+        self.streams.start_month(month)
         self.state.events, self.state.record = {}, {}
         self.switch_levers(month)
         self.reform(month)

@@ -1,11 +1,21 @@
 """Seeds: one root seed, spawned per replication with numpy's SeedSequence (Python ints only);
-within a run, one independent random stream per process.
+within a run, one counter-based random stream per process, positioned by the month.
 
-A process's stream is ``SeedSequence(seed, spawn_key=(crc32(name),))``: it depends only on the
-run's seed and the process's name. Changing what one process draws (a lever that makes it
-draw more or fewer numbers) leaves every other process's draws unchanged, so two scenarios
-run with one seed stay paired draw by draw (common random numbers), and a process added later
-changes no existing stream.
+A process's stream is a Philox generator (Salmon et al. 2011) keyed by
+``SeedSequence(seed, spawn_key=(crc32(name),))``; at the start of month m its counter is set to
+(0, 0, m, 0), and the month's draws run on from there. So the draws of process p in month m
+are a function of the run's seed, p and m only:
+
+* changing what one process draws (a lever that makes it draw more or fewer numbers) leaves
+  every other process's draws unchanged, so two scenarios run with one seed stay paired draw
+  by draw (common random numbers), and a process added later changes no existing stream;
+* a process that drew more numbers in one month than in the other scenario is back in step
+  the next month (its later months do not shift), which keeps the pairing tight over a run;
+* a replication's draws do not depend on anything else that runs beside it (another
+  replication, a batch, a worker).
+
+Processes that draw one number per agent draw for every agent slot and use the draws of the
+agents concerned, so an agent's draw does not depend on who else is eligible.
 """
 
 from __future__ import annotations
@@ -38,24 +48,75 @@ def stream_key(name: str) -> int:
     return zlib.crc32(name.encode("utf-8"))
 
 
+MONTH_WORD = 2  # the Philox counter word that holds the month (words 0-1 count the draws)
+
+
+def stream_generator(seed: int, name: str, month: int) -> np.random.Generator:
+    """A fresh generator positioned at the start of ``month`` of the stream ``name``."""
+    key = np.random.SeedSequence(int(seed), spawn_key=(stream_key(name),)).generate_state(
+        2, np.uint64)
+    counter = np.zeros(4, np.uint64)
+    counter[MONTH_WORD] = month
+    return np.random.Generator(np.random.Philox(key=key, counter=counter))
+
+
 class Streams:
     """A run's random streams by process name (``streams["demography.deaths"]``), each made on
-    first use from the run's seed and kept for the run."""
+    first use; :meth:`start_month` moves every stream to the start of that month (the model
+    calls it before each month's processes)."""
 
     def __init__(self, seed: int) -> None:
         self.seed = int(seed)
+        self.month = 0
         self._made: dict[str, np.random.Generator] = {}
+        self._month_of: dict[str, int] = {}
+
+    def start_month(self, month: int) -> None:
+        """Position the streams at the start of ``month`` (each when it is next used)."""
+        self.month = int(month)
 
     def __getitem__(self, name: str) -> np.random.Generator:
         if name not in self._made:
-            sequence = np.random.SeedSequence(self.seed, spawn_key=(stream_key(name),))
-            self._made[name] = np.random.default_rng(sequence)
+            self._made[name] = stream_generator(self.seed, name, self.month)
+        elif self._month_of[name] != self.month:
+            self._reposition(self._made[name].bit_generator)
+        self._month_of[name] = self.month
         return self._made[name]
+
+    def _reposition(self, bit_generator: np.random.Philox) -> None:
+        state = bit_generator.state
+        counter = np.zeros(4, np.uint64)
+        counter[MONTH_WORD] = self.month
+        bit_generator.state = {**state, "state": {"counter": counter,
+                                                  "key": state["state"]["key"]},
+                               "buffer_pos": 4, "has_uint32": 0, "uinteger": 0}
 
     def names(self) -> list[str]:
         """The streams used so far."""
         return sorted(self._made)
 
     def states(self) -> dict[str, dict]:
-        """Each stream's generator state (to check that nothing drew from it)."""
-        return {name: g.bit_generator.state for name, g in sorted(self._made.items())}
+        """Each stream's generator state as plain numbers (to check that nothing drew from it)."""
+        return {name: plain(g.bit_generator.state) for name, g in sorted(self._made.items())}
+
+
+def plain(state: object) -> object:
+    """A generator state with its numpy arrays as lists (comparable with ``==``)."""
+    if isinstance(state, dict):
+        return {k: plain(v) for k, v in state.items()}
+    return state.tolist() if isinstance(state, np.ndarray) else state
+
+
+def slot_uniforms(rng: np.random.Generator, n: int, slots: np.ndarray) -> np.ndarray:
+    """One uniform for each of ``slots`` among ``n`` agent slots: the month's draw of every slot,
+    read where asked, so that an agent's draw does not depend on which others are drawn for."""
+    return rng.random(n)[slots]
+
+
+def random_subset(rng: np.random.Generator, n: int, pool: np.ndarray, k: int) -> np.ndarray:
+    """``k`` members of ``pool`` (distinct slots below ``n``) chosen uniformly at random, each
+    by its own slot's draw (the ``k`` lowest); all of ``pool`` when k ≥ its size."""
+    if k <= 0:
+        return pool[:0]
+    keys = slot_uniforms(rng, n, pool)
+    return pool[np.argsort(keys, kind="stable")[:k]]

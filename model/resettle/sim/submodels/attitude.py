@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from resettle.sim.population import ADULT_AGE, IS_LOCAL
+from resettle.sim.seeds import random_subset
 from resettle.sim.submodels import party
 from resettle.sim.submodels.contract import writes
 
@@ -127,7 +128,7 @@ def tie_weights(u, building_share: float) -> np.ndarray:
 def school_attendance(age: np.ndarray, seats: int, rng: np.random.Generator) -> np.ndarray:
     """Random adults (16 and over) filling the community school's ``seats`` this month."""
     adults = np.flatnonzero(age >= ADULT_AGE)
-    chosen = rng.permutation(adults)[:seats]
+    chosen = random_subset(rng, len(age), adults, seats)
     out = np.zeros(len(age), bool)
     out[chosen] = True
     return out

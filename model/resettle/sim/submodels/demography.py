@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from resettle.sim.population import ADULT_AGE, Residents
+from resettle.sim.seeds import slot_uniforms
 from resettle.sim.submodels.contract import writes
 from resettle.sim.submodels.fees import household_attitude
 
@@ -55,7 +56,7 @@ def newborns(r: Residents, slots: np.ndarray, attitude: np.ndarray,
     """Put newborns in ``slots``: age 0, no job, no party card, ``attitude`` (the household's
     mean), and a fresh draw of wanting mass organisations."""
     r.age[slots] = 0.0
-    r.female[slots] = rng.random(len(slots)) < female_share
+    r.female[slots] = slot_uniforms(rng, r.n, slots) < female_share
     r.school[slots] = 0
     r.party[slots] = False
     r.employed[slots] = False
@@ -66,4 +67,4 @@ def newborns(r: Residents, slots: np.ndarray, attitude: np.ndarray,
     r.mass_org_member[slots] = False
     r.volunteer[slots] = False
     r.attitude[slots] = attitude
-    r.wants_mass_orgs[slots] = rng.random(len(slots)) < mass_org_share
+    r.wants_mass_orgs[slots] = slot_uniforms(rng, r.n, slots) < mass_org_share

@@ -33,6 +33,7 @@ from resettle.sim.population import (
     Residents,
     group_masks,
 )
+from resettle.sim.seeds import random_subset, slot_uniforms
 from resettle.sim.submodels.contract import writes
 
 
@@ -79,12 +80,13 @@ def seekers(r: Residents, search_p: np.ndarray, working: np.ndarray,
 
 
 def weighted_pick(candidates: np.ndarray, logw: np.ndarray, k: int,
-                  rng: np.random.Generator) -> np.ndarray:
-    """``k`` candidates drawn without replacement with weights ``exp(logw)`` (Gumbel top-k)."""
+                  uniforms: np.ndarray) -> np.ndarray:
+    """``k`` candidates drawn without replacement with weights ``exp(logw)`` (Gumbel top-k),
+    each candidate's Gumbel key from its own uniform (``uniforms``, one per candidate)."""
     k = min(k, len(candidates))
     if k <= 0:
         return candidates[:0]
-    keys = logw - np.log(-np.log(rng.random(len(candidates))))
+    keys = logw - np.log(-np.log(uniforms))
     return candidates[np.argpartition(-keys, k - 1)[:k]]
 
 
@@ -104,7 +106,7 @@ def fill_openings(r: Residents, searching: np.ndarray, logodds: np.ndarray,
     hires = 0
     for sector, k in openings.items():
         pool = np.flatnonzero(searching & ~r.employed)
-        chosen = weighted_pick(pool, logodds[pool], k, rng)
+        chosen = weighted_pick(pool, logodds[pool], k, slot_uniforms(rng, r.n, pool))
         hire(r, chosen, sector)
         hires += len(chosen)
     return hires
@@ -132,11 +134,11 @@ def training_step(r: Residents, searching: np.ndarray, seats: int, months: int,
     r.training_left[in_course] -= 1
     graduates = np.flatnonzero(in_course & (r.training_left == 0))
     r.trained[graduates] = True
-    placed = graduates[rng.random(len(graduates)) < min(placement_share, 1.0)]
+    placed = graduates[slot_uniforms(rng, r.n, graduates) < min(placement_share, 1.0)]
     hire(r, placed, SECTOR_ENTERPRISE)
     free = seats - int((r.training_left > 0).sum())
     pool = np.flatnonzero(searching & ~r.trained & (r.training_left == 0) & ~r.employed)
-    enrol = rng.permutation(pool)[: max(free, 0)]
+    enrol = random_subset(rng, r.n, pool, free)
     r.training_left[enrol] = months
     return len(graduates), len(placed)
 
@@ -148,7 +150,7 @@ def layoffs(r: Residents, sector: int, keep: int, rng: np.random.Generator) -> n
     excess = len(staff) - max(keep, 0)
     if excess <= 0:
         return staff[:0]
-    gone = rng.choice(staff, size=excess, replace=False)
+    gone = random_subset(rng, r.n, staff, excess)
     r.employed[gone] = False
     r.sector[gone] = SECTOR_NONE
     return gone

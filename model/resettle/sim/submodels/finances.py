@@ -83,10 +83,9 @@ def corporatise(model, rng: np.random.Generator) -> int:
     if model.levers.cooperative_mode != "corporate":
         return 0
     months = model.params.uncertainties.transition_months
+    draws = rng.random(len(model.village_names))  # one per village's cooperative, chaired or not
     chaired = [c for c in model.cooperatives if c.chaired_by_secretary]
-    p = [readiness(model, c.village) / months for c in chaired]
-    replaced = [c for c, q, draw in zip(chaired, p, rng.random(len(chaired)), strict=True)
-                if draw < q]
+    replaced = [c for c in chaired if draws[c.village] < readiness(model, c.village) / months]
     for coop in replaced:
         coop.chaired_by_secretary = False
     return len(replaced)

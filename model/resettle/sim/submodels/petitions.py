@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from resettle.sim.seeds import random_subset, slot_uniforms
 from resettle.sim.submodels.contract import writes
 
 COMMITTEE, VILLAGE, RECEPTION = 0, 1, 2  # channels
@@ -52,13 +53,13 @@ def route(raising: np.ndarray, attitude: np.ndarray, ch: Channels, group_routing
     x = attitude[raising]
     p_committee = x + (1.0 - x) * group_routing if ch.groups else x
     other = VILLAGE if ch.village_exists else RECEPTION
-    return np.where(rng.random(len(raising)) < p_committee, COMMITTEE, other)
+    return np.where(slot_uniforms(rng, len(attitude), raising) < p_committee, COMMITTEE, other)
 
 
-def resolve(cases: np.ndarray, capacity: float, rng: np.random.Generator) -> np.ndarray:
-    """Which of ``cases`` a channel resolves: up to ``capacity``, in a random order."""
-    k = min(len(cases), int(capacity))
-    return rng.permutation(cases)[:k] if k > 0 else cases[:0]
+def resolve(cases: np.ndarray, capacity: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Which of ``cases`` (households, of ``n``) a channel resolves: up to ``capacity``, in a
+    random order."""
+    return random_subset(rng, n, cases, min(len(cases), int(capacity)))
 
 
 @dataclass(frozen=True)
@@ -98,14 +99,15 @@ def handle(grievance: np.ndarray, raising: np.ndarray, attitude: np.ndarray, ch:
     """Route, resolve and relieve this month's matters. ``grievance`` is per household."""
     channel = route(raising, attitude, ch, group_routing, rng)
     via_committee = raising[channel == COMMITTEE]
-    by_committee = resolve(via_committee, ch.committee, rng)
-    by_village = resolve(raising[channel == VILLAGE], ch.village, rng)
-    waiting = without(raising, np.concatenate([by_committee, by_village]), len(grievance))
-    by_reception = resolve(waiting, ch.reception, rng)
+    n = len(grievance)
+    by_committee = resolve(via_committee, ch.committee, n, rng)
+    by_village = resolve(raising[channel == VILLAGE], ch.village, n, rng)
+    waiting = without(raising, np.concatenate([by_committee, by_village]), n)
+    by_reception = resolve(waiting, ch.reception, n, rng)
     outcome = PetitionOutcome(raised=raising, via_committee=via_committee,
                               by_committee=by_committee, by_village=by_village,
                               by_reception=by_reception,
-                              escalated=without(waiting, by_reception, len(grievance)))
+                              escalated=without(waiting, by_reception, n))
     grievance[outcome.resolved] *= 1.0 - relief
     return outcome
 
