@@ -22,7 +22,7 @@ import pytest
 import resettle
 from replications import MOST, SEEDS, run_all, scheme
 from resettle.outcomes import SUBSCORES
-from resettle.sim.seeds import Streams
+from resettle.sim.seeds import Streams, random_subset, slot_uniforms, stream_generator
 from resettle.sim.submodels import finances, maturity
 
 # ---- maturity from behaviour --------------------------------------------------------------------
@@ -156,6 +156,36 @@ def test_streams_depend_on_the_seed_and_the_name_only() -> None:
     assert not np.array_equal(other["demography.deaths"].random(3), draws)
     assert not np.array_equal(first["fees.billing"].random(3), Streams(5)["demography.deaths"]
                               .random(3))
+
+
+def test_a_stream_is_back_in_step_the_next_month() -> None:
+    """A month's draws depend on the seed, the stream and the month only: however many numbers
+    one run drew in month 1, month 2 starts where a fresh generator for month 2 starts."""
+    few, many = Streams(5), Streams(5)
+    for streams, k in ((few, 3), (many, 300)):
+        streams.start_month(1)
+        streams["employment.hiring"].random(k)
+        streams.start_month(2)
+    month2 = few["employment.hiring"].random(4)
+    np.testing.assert_array_equal(many["employment.hiring"].random(4), month2)
+    np.testing.assert_array_equal(stream_generator(5, "employment.hiring", 2).random(4), month2)
+    assert not np.array_equal(stream_generator(5, "employment.hiring", 1).random(4), month2)
+
+
+def test_an_agent_draw_does_not_depend_on_who_else_is_drawn_for() -> None:
+    """Per-slot draws: slot 5's uniform, and whether it is picked first, are the same in any
+    pool that holds it."""
+    def fresh():
+        return stream_generator(9, "x", 1)
+
+    small, large = slot_uniforms(fresh(), 10, np.array([2, 5])), slot_uniforms(
+        fresh(), 10, np.array([0, 5, 7, 9]))
+    assert small[1] == large[1]
+    u = fresh().random(10)
+    pool = np.array([1, 4, 6, 8])
+    assert random_subset(fresh(), 10, pool, 1)[0] == pool[np.argmin(u[pool])]
+    assert set(random_subset(fresh(), 10, pool, 9)) == set(pool)
+    assert len(random_subset(fresh(), 10, pool, 0)) == 0
 
 
 # ---- a reform that outruns readiness stalls ---------------------------------------------------

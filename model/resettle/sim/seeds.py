@@ -52,12 +52,12 @@ MONTH_WORD = 2  # the Philox counter word that holds the month (words 0-1 count 
 
 
 def stream_generator(seed: int, name: str, month: int) -> np.random.Generator:
-    """A fresh generator positioned at the start of ``month`` of the stream ``name``."""
-    key = np.random.SeedSequence(int(seed), spawn_key=(stream_key(name),)).generate_state(
-        2, np.uint64)
+    """A fresh generator positioned at the start of ``month`` of the stream ``name`` (its key is
+    drawn from the stream's SeedSequence, which the generator keeps: nothing reads OS entropy)."""
+    sequence = np.random.SeedSequence(int(seed), spawn_key=(stream_key(name),))
     counter = np.zeros(4, np.uint64)
     counter[MONTH_WORD] = month
-    return np.random.Generator(np.random.Philox(key=key, counter=counter))
+    return np.random.Generator(np.random.Philox(sequence, counter=counter))
 
 
 class Streams:
