@@ -18,11 +18,20 @@ import inspect
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import binom, poisson
 
 import resettle
 from replications import MOST, SEEDS, run_all, scheme
 from resettle.outcomes import SUBSCORES
-from resettle.sim.seeds import Streams, random_subset, slot_uniforms, stream_generator
+from resettle.sim.seeds import (
+    Streams,
+    binomial_by_inversion,
+    plain,
+    poisson_by_inversion,
+    random_subset,
+    slot_uniforms,
+    stream_generator,
+)
 from resettle.sim.submodels import finances, maturity
 
 # ---- maturity from behaviour --------------------------------------------------------------------
@@ -185,7 +194,37 @@ def test_an_agent_draw_does_not_depend_on_who_else_is_drawn_for() -> None:
     pool = np.array([1, 4, 6, 8])
     assert random_subset(fresh(), 10, pool, 1)[0] == pool[np.argmin(u[pool])]
     assert set(random_subset(fresh(), 10, pool, 9)) == set(pool)
-    assert len(random_subset(fresh(), 10, pool, 0)) == 0
+    none, some = fresh(), fresh()
+    assert len(random_subset(none, 10, pool, 0)) == 0
+    random_subset(some, 10, pool, 2)
+    assert plain(none.bit_generator.state) == plain(some.bit_generator.state)  # k shifts nothing
+
+
+@pytest.mark.parametrize(("n", "p"), [(0, 0.3), (1, 0.5), (7, 0.05), (40, 0.3), (300, 0.97)])
+def test_binomial_counts_by_inversion_are_scipys_quantiles(n, p) -> None:
+    u = stream_generator(3, "y", 1).random(500)
+    np.testing.assert_array_equal(binomial_by_inversion(u, n, p), binom.ppf(u, n, p))
+    assert (binomial_by_inversion(u, n + 5, p) >= binomial_by_inversion(u, n, p)).all()
+
+
+@pytest.mark.parametrize("mean", [0.4, 3.0, 25.0, 140.0])
+def test_poisson_counts_by_inversion_are_scipys_quantiles(mean) -> None:
+    u = stream_generator(4, "z", 1).random(500)
+    np.testing.assert_array_equal(poisson_by_inversion(u, mean), poisson.ppf(u, mean))
+
+
+def test_the_model_positions_its_streams_at_each_month() -> None:
+    """The model moves its streams to the start of every month before the month's processes:
+    a stream used in months 1-3 is then where a fresh generator for month 4 starts."""
+    model = resettle.CommunityModel(scheme("scheme1", years=1), rng=SEEDS[0])
+    months = []
+    start = model.streams.start_month
+    model.streams.start_month = lambda m: (months.append(m), start(m))
+    model.run(3)
+    assert months == [1, 2, 3]
+    start(4)
+    np.testing.assert_array_equal(model.streams["demography.deaths"].random(3),
+                                  stream_generator(model.seed, "demography.deaths", 4).random(3))
 
 
 # ---- a reform that outruns readiness stalls ---------------------------------------------------

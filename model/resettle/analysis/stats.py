@@ -91,13 +91,13 @@ class Resampler:
     """Bootstrap resamples of ``n`` replications: ``n_resamples`` draws of ``n`` indices with
     replacement from ``rng`` (``rng.integers(0, n, (n_resamples, n))``, the draws
     ``scipy.stats.bootstrap`` makes), stored as counts so that the resample means of any sample
-    of that size are one matrix product.
+    of that size are one vectorised product and sum.
 
     The resamples of each sample size are drawn once, on first use, and shared by every interval
-    computed with this resampler: ``compare`` resamples the replications once for all its
-    metrics and years (a joint bootstrap), so each interval is an ordinary bootstrap interval
-    and the whole table costs one draw instead of one per interval. Memory: 8 · n_resamples · n
-    bytes per sample size (8 MB for 100 replications).
+    of that size computed with this resampler: ``compare`` draws one set per sample size (one in
+    all, when no metric has a missing value) for all its metrics and years, so each interval is
+    an ordinary bootstrap interval and the table costs one draw instead of one per interval.
+    Memory: 8 · n_resamples · n bytes per sample size (8 MB for 100 replications).
     """
 
     def __init__(self, rng: np.random.Generator, n_resamples: int = N_RESAMPLES) -> None:
@@ -116,8 +116,9 @@ class Resampler:
         return self._counts[n]
 
     def means(self, x: np.ndarray) -> np.ndarray:
-        """The mean of ``x`` in each resample."""
-        return self.counts(x.size) @ x / x.size
+        """The mean of ``x`` in each resample (an elementwise product and numpy's pairwise sum,
+        not a BLAS product, whose rounding could differ from one CPU to another)."""
+        return (self.counts(x.size) * x).sum(axis=1) / x.size
 
 
 def as_resampler(rng: np.random.Generator | Resampler, n_resamples: int) -> Resampler:
@@ -136,7 +137,8 @@ def _quantiles(boot: np.ndarray, levels: tuple[float, float]) -> tuple[float, fl
 
 def _bca_levels(x: np.ndarray, boot: np.ndarray, alpha: float) -> tuple[float, float]:
     """The BCa interval's quantile levels for the mean of ``x`` (Efron & Tibshirani 1993,
-    §14.3 and eq. 14.15, as ``scipy.stats.bootstrap`` computes them): bias correction from the
+    An Introduction to the Bootstrap, §14.3 and eq. 14.15, as ``scipy.stats.bootstrap``
+    computes them): bias correction from the
     share of resample means below the estimate, acceleration from the jackknife means."""
     estimate = np.mean(x)
     below = np.count_nonzero(boot < estimate) + np.count_nonzero(boot <= estimate)

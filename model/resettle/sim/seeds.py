@@ -23,6 +23,7 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
+from scipy import special
 
 
 def as_seed(rng: object) -> int:
@@ -115,8 +116,33 @@ def slot_uniforms(rng: np.random.Generator, n: int, slots: np.ndarray) -> np.nda
 
 def random_subset(rng: np.random.Generator, n: int, pool: np.ndarray, k: int) -> np.ndarray:
     """``k`` members of ``pool`` (distinct slots below ``n``) chosen uniformly at random, each
-    by its own slot's draw (the ``k`` lowest); all of ``pool`` when k ≥ its size."""
+    by its own slot's draw (the ``k`` lowest); all of ``pool`` when k ≥ its size. It draws
+    the ``n`` numbers even when k ≤ 0, so the stream's later draws do not depend on k."""
+    keys = slot_uniforms(rng, n, pool)
     if k <= 0:
         return pool[:0]
-    keys = slot_uniforms(rng, n, pool)
     return pool[np.argsort(keys, kind="stable")[:k]]
+
+
+def binomial_by_inversion(u: np.ndarray, n: np.ndarray, p: float) -> np.ndarray:
+    """Binomial(n, p) counts from uniforms ``u`` by inversion (the smallest k with
+    P(X ≤ k) ≥ u, as ``scipy.stats.binom.ppf``): one uniform makes one count whatever n is, and
+    with the same uniform a larger n never gives a smaller count (common random numbers)."""
+    u, n = np.asarray(u, dtype=float), np.asarray(n, dtype=float)
+    if p <= 0:
+        return np.zeros(np.broadcast(u, n).shape, np.int64)
+    if p >= 1:
+        return np.broadcast_to(n, np.broadcast(u, n).shape).astype(np.int64)
+    k = np.clip(np.nan_to_num(np.ceil(special.bdtrik(u, n, p))), 0, n).astype(np.int64)
+    below = np.maximum(k - 1, 0)
+    return np.where(special.bdtr(below, n.astype(np.int64), p) >= u, below, k)
+
+
+def poisson_by_inversion(u: np.ndarray, mean: float) -> np.ndarray:
+    """Poisson(mean) counts from uniforms ``u`` by inversion (as ``scipy.stats.poisson.ppf``)."""
+    u = np.asarray(u, dtype=float)
+    if mean <= 0:
+        return np.zeros(u.shape, np.int64)
+    k = np.maximum(np.nan_to_num(np.ceil(special.pdtrik(u, mean))), 0).astype(np.int64)
+    below = np.maximum(k - 1, 0)
+    return np.where(special.pdtr(below, mean) >= u, below, k)

@@ -27,12 +27,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "compare.method": {
         "en": "{reps} replications per scenario, root seed {seed}; replication i uses the same "
               "seed in every scenario, so differences are paired. Intervals are 95% bootstrap "
-              "CIs (BCa; one set of 9999 resamples of the replications shared by every "
-              "interval); tests are Wilcoxon signed-rank on the paired replications; effect "
+              "CIs (BCa; 9999 resamples of the replications, drawn once and shared by the "
+              "intervals); tests are Wilcoxon signed-rank on the paired replications; effect "
               "sizes are Cohen's d_z.",
         "zh": "每个方案 {reps} 次重复模拟，根种子 {seed}；第 i 次重复在各方案中使用同一种子，"
-              "因此差值是配对的。区间为 95% bootstrap 置信区间（BCa；所有区间共用同一组 9999 次"
-              "重复抽样）；检验为配对重复的 "
+              "因此差值是配对的。区间为 95% bootstrap 置信区间（BCa；对重复模拟做 9999 次重抽样，"
+              "抽取一次，各区间共用）；检验为配对重复的 "
               "Wilcoxon 符号秩检验；效应量为 Cohen's d_z。"},
     "compare.seeds": {
         "en": "Seeds: numpy.random.SeedSequence({seed}).spawn({reps}); every replication's "

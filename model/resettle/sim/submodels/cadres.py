@@ -57,7 +57,8 @@ def draw_skills(n: int, business_share: float, rng: np.random.Generator) -> list
 def recruit(model, uncert, schooled_share: float, rng: np.random.Generator) -> Cadre:
     """A new local cadre: young; senior high or college with ``schooled_share``."""
     age = float(rng.uniform(*RECRUIT_AGE))
-    level = int(rng.choice([2, 3])) if rng.random() < schooled_share else 1
+    schooled, college = rng.random(2)  # both drawn for every recruit
+    level = (3 if college < 0.5 else 2) if schooled < schooled_share else 1
     skill = draw_skills(1, uncert.cadre_business_share, rng)[0]
     return Cadre(model, age, level, uncert.cadre_competence[level], ROLES[2], skill=skill)
 

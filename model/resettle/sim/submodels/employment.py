@@ -33,7 +33,12 @@ from resettle.sim.population import (
     Residents,
     group_masks,
 )
-from resettle.sim.seeds import random_subset, slot_uniforms
+from resettle.sim.seeds import (
+    binomial_by_inversion,
+    poisson_by_inversion,
+    random_subset,
+    slot_uniforms,
+)
 from resettle.sim.submodels.contract import writes
 
 
@@ -175,8 +180,11 @@ def staffing_targets(company: int, services: int, cooperatives: int) -> dict[int
 
 def outsider_departures(outsiders: dict[int, int], rate: float,
                         rng: np.random.Generator) -> dict[int, int]:
-    """Outsiders holding local posts who leave this month (at the residents' hazard)."""
-    return {s: int(rng.binomial(outsiders.get(s, 0), rate)) for s in STAFFED_SECTORS}
+    """Outsiders holding local posts who leave this month (at the residents' hazard), one
+    uniform per sector."""
+    held = np.array([outsiders.get(s, 0) for s in STAFFED_SECTORS])
+    left = binomial_by_inversion(rng.random(len(STAFFED_SECTORS)), held, rate)
+    return {s: int(k) for s, k in zip(STAFFED_SECTORS, left, strict=True)}
 
 
 def local_openings(r: Residents, enterprise_rate: float, targets: dict[int, int],
@@ -187,11 +195,14 @@ def local_openings(r: Residents, enterprise_rate: float, targets: dict[int, int]
     against their ``targets`` (residents and ``outsiders`` holding posts). Each vacancy of a
     staffed employer goes to a resident with ``local_share``, else to an outsider; the
     enterprises' openings (their rate counts openings open to residents) all to residents.
-    Returns (openings for residents, posts filled by outsiders)."""
-    for_residents = {SECTOR_ENTERPRISE: int(rng.poisson(enterprise_rate * r.n / 1000.0))}
+    Returns (openings for residents, posts filled by outsiders). Each count is drawn by
+    inversion from its own uniform (one for the enterprises, one per staffed sector)."""
+    u = rng.random(1 + len(targets))
+    for_residents = {SECTOR_ENTERPRISE: int(poisson_by_inversion(u[0],
+                                                                 enterprise_rate * r.n / 1000.0))}
     for_outsiders = {}
-    for sector, target in targets.items():
+    for i, (sector, target) in enumerate(targets.items(), start=1):
         vacancies = max(0, target - staff(r, sector) - outsiders.get(sector, 0))
-        for_residents[sector] = int(rng.binomial(vacancies, local_share))
+        for_residents[sector] = int(binomial_by_inversion(u[i], vacancies, local_share))
         for_outsiders[sector] = vacancies - for_residents[sector]
     return for_residents, for_outsiders

@@ -14,9 +14,12 @@ from __future__ import annotations
 import numpy as np
 
 from resettle.sim.population import SECTOR_OUTSIDE, Residents
+from resettle.sim.seeds import slot_uniforms
 from resettle.sim.submodels.contract import writes
+from resettle.sim.submodels.employment import weighted_pick
 
 RECRUIT_AGE = (18.0, 45.0)  # §6 'younger members'; bounds assumption
+ZERO_ATTITUDE_WEIGHT = 1e-9  # recruitment weight is attitude plus this, so attitude 0 can join
 
 
 def activity(r: Residents, base: float, posts_extra: float, posts: bool, age_limit: float,
@@ -49,10 +52,7 @@ def vanguard_reach(active: np.ndarray, zone: np.ndarray, n_zones: int,
 def recruit(r: Residents, k: int, rng: np.random.Generator) -> np.ndarray:
     """Admit ``k`` new members among 18-45 non-members, weighted by attitude."""
     pool = np.flatnonzero(~r.party & (r.age >= RECRUIT_AGE[0]) & (r.age <= RECRUIT_AGE[1]))
-    k = min(k, len(pool))
-    if k <= 0:
-        return pool[:0]
-    w = r.attitude[pool] + 1e-9
-    chosen = rng.choice(pool, size=k, replace=False, p=w / w.sum())
+    uniforms = slot_uniforms(rng, r.n, pool)  # drawn whether or not anyone is admitted
+    chosen = weighted_pick(pool, np.log(r.attitude[pool] + ZERO_ATTITUDE_WEIGHT), k, uniforms)
     r.party[chosen] = True
     return chosen

@@ -47,13 +47,15 @@ class Channels:
 
 def route(raising: np.ndarray, attitude: np.ndarray, ch: Channels, group_routing: float,
           rng: np.random.Generator) -> np.ndarray:
-    """The channel each raising household (indices) takes its matter to."""
+    """The channel each raising household (indices) takes its matter to (one draw per
+    household, made whether or not there is a committee to choose)."""
+    u = slot_uniforms(rng, len(attitude), raising)
+    other = VILLAGE if ch.village_exists else RECEPTION
     if not ch.committee_exists:
-        return np.full(len(raising), VILLAGE if ch.village_exists else RECEPTION)
+        return np.full(len(raising), other)
     x = attitude[raising]
     p_committee = x + (1.0 - x) * group_routing if ch.groups else x
-    other = VILLAGE if ch.village_exists else RECEPTION
-    return np.where(slot_uniforms(rng, len(attitude), raising) < p_committee, COMMITTEE, other)
+    return np.where(u < p_committee, COMMITTEE, other)
 
 
 def resolve(cases: np.ndarray, capacity: float, n: int, rng: np.random.Generator) -> np.ndarray:
