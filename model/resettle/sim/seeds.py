@@ -52,13 +52,18 @@ def stream_key(name: str) -> int:
 MONTH_WORD = 2  # the Philox counter word that holds the month (words 0-1 count the draws)
 
 
+def month_counter(month: int) -> np.ndarray:
+    """The Philox counter at the start of ``month``."""
+    counter = np.zeros(4, np.uint64)
+    counter[MONTH_WORD] = month
+    return counter
+
+
 def stream_generator(seed: int, name: str, month: int) -> np.random.Generator:
     """A fresh generator positioned at the start of ``month`` of the stream ``name`` (its key is
     drawn from the stream's SeedSequence, which the generator keeps: nothing reads OS entropy)."""
     sequence = np.random.SeedSequence(int(seed), spawn_key=(stream_key(name),))
-    counter = np.zeros(4, np.uint64)
-    counter[MONTH_WORD] = month
-    return np.random.Generator(np.random.Philox(sequence, counter=counter))
+    return np.random.Generator(np.random.Philox(sequence, counter=month_counter(month)))
 
 
 class Streams:
@@ -86,9 +91,7 @@ class Streams:
 
     def _reposition(self, bit_generator: np.random.Philox) -> None:
         state = bit_generator.state
-        counter = np.zeros(4, np.uint64)
-        counter[MONTH_WORD] = self.month
-        bit_generator.state = {**state, "state": {"counter": counter,
+        bit_generator.state = {**state, "state": {"counter": month_counter(self.month),
                                                   "key": state["state"]["key"]},
                                "buffer_pos": 4, "has_uint32": 0, "uinteger": 0}
 
@@ -134,8 +137,7 @@ def binomial_by_inversion(u: np.ndarray, n: np.ndarray, p: float) -> np.ndarray:
     if p >= 1:
         return np.broadcast_to(n, np.broadcast(u, n).shape).astype(np.int64)
     k = np.clip(np.nan_to_num(np.ceil(special.bdtrik(u, n, p))), 0, n).astype(np.int64)
-    below = np.maximum(k - 1, 0)
-    return np.where(special.bdtr(below, n.astype(np.int64), p) >= u, below, k)
+    return _step_down(k, u, lambda j: special.bdtr(j, n.astype(np.int64), p))
 
 
 def poisson_by_inversion(u: np.ndarray, mean: float) -> np.ndarray:
@@ -144,5 +146,11 @@ def poisson_by_inversion(u: np.ndarray, mean: float) -> np.ndarray:
     if mean <= 0:
         return np.zeros(u.shape, np.int64)
     k = np.maximum(np.nan_to_num(np.ceil(special.pdtrik(u, mean))), 0).astype(np.int64)
+    return _step_down(k, u, lambda j: special.pdtr(j, mean))
+
+
+def _step_down(k: np.ndarray, u: np.ndarray, cdf) -> np.ndarray:
+    """``k - 1`` where its CDF already reaches ``u`` (the continuous inverse rounded up can
+    overshoot by one), else ``k``: scipy's correction in ``binom.ppf`` and ``poisson.ppf``."""
     below = np.maximum(k - 1, 0)
-    return np.where(special.pdtr(below, mean) >= u, below, k)
+    return np.where(cdf(below) >= u, below, k)
