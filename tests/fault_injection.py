@@ -6,7 +6,10 @@ sweep sees a genuine failure with the worker's traceback. The error is one that 
 back from a worker process as an exception (its constructor takes two arguments), the hardest
 case for a process pool.
 
-    python tests/fault_injection.py KEY[,KEY...] sweep SPEC --workers 1 --out DIR
+A key written ``kill:KEY`` instead makes that run kill its own worker process (SIGKILL, as the
+kernel's out-of-memory killer does), every time it is tried.
+
+    python tests/fault_injection.py KEY[,kill:KEY...] sweep SPEC --workers 1 --out DIR
 
 runs ``resettle`` with those runs failing (the local pool or Dask executor of
 ``resettle.cli.commands.make_executor``, wrapped).
@@ -15,6 +18,8 @@ runs ``resettle`` with those runs failing (the local pool or Dask executor of
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
 import sys
 from concurrent.futures import Executor, Future
 
@@ -46,14 +51,25 @@ def failing(job):
     return dataclasses.replace(job, scenario=FailingScenario(**values, failure=job.key))
 
 
-class FaultyExecutor(Executor):
-    """``inner``, except that the jobs with a key in ``failing`` fail in the worker."""
+def kill_worker(job):
+    """Run in a worker: kill this worker process, as the out-of-memory killer would."""
+    os.kill(os.getpid(), signal.SIGKILL)
 
-    def __init__(self, inner: Executor, keys: set[str]) -> None:
-        self.inner, self.keys = inner, keys
+
+class FaultyExecutor(Executor):
+    """``inner``, except that the jobs with a key in ``failing`` fail in the worker, and those
+    with a key in ``killing`` kill it. It restarts when ``inner`` can."""
+
+    def __init__(self, inner: Executor, keys: set[str], killing: set[str] = frozenset()) -> None:
+        self.inner, self.keys, self.killing = inner, keys, killing
+        if hasattr(inner, "restart"):
+            self.restart = inner.restart
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
-        if args and getattr(args[0], "key", None) in self.keys:
+        key = getattr(args[0], "key", None) if args else None
+        if key in self.killing:
+            fn = kill_worker
+        elif key in self.keys:
             args = (failing(args[0]), *args[1:])
         return self.inner.submit(fn, *args, **kwargs)
 
@@ -67,11 +83,12 @@ def main(argv: list[str]) -> int:
     from resettle.cli import main as resettle_main
 
     keys = set(argv[0].split(","))
+    killing = {k.removeprefix("kill:") for k in keys if k.startswith("kill:")}
     real = commands.make_executor
 
     def make_executor(args):
         executor, workers, close = real(args)
-        return FaultyExecutor(executor, keys), workers, close
+        return FaultyExecutor(executor, keys, killing), workers, close
 
     commands.make_executor = make_executor
     return resettle_main(argv[1:])

@@ -38,7 +38,8 @@ def test_every_control_stays_inside_the_declared_range():
         if control.kind == "choice":
             assert set(control.choices) - {AS_SCENARIO} == set(row["choices"])
         else:
-            assert row["low"] <= control.low < control.high <= row["high"], control.name
+            assert row["plausible_low"] <= control.low < control.high <= row["plausible_high"], \
+                control.name
     assert 1 <= HORIZON.low < HORIZON.high <= MAX_HORIZON_YEARS
     assert SWITCH_YEAR.high > HORIZON.low  # so that a rejected combination can be chosen
 

@@ -137,15 +137,15 @@ def rate_columns(frame: pd.DataFrame) -> list[str]:
 
 
 def strategy_for(row: dict) -> st.SearchStrategy:
-    """Values of one catalogue row, drawn from its declared range or choices."""
+    """Values of one catalogue row, drawn from its plausible range or choices."""
     if row["choices"]:
         return st.sampled_from(row["choices"])
     default = row["default"]
     if isinstance(default, bool):
         return st.booleans()
     if isinstance(default, int):
-        return st.integers(int(row["low"]), int(row["high"]))
-    return st.floats(row["low"], row["high"], allow_nan=False)
+        return st.integers(int(row["plausible_low"]), int(row["plausible_high"]))
+    return st.floats(row["plausible_low"], row["plausible_high"], allow_nan=False)
 
 
 def _catalogue_strategies() -> dict[str, st.SearchStrategy]:

@@ -639,14 +639,14 @@ def test_relative_scenario_paths_resume_from_elsewhere(tmp_path: Path, scenarios
     specs.mkdir()
     rel = os.path.relpath(scenarios_dir / "scheme1.toml", specs)
     spec = specs / "one.toml"
-    spec.write_text(spec_text([], samples=1, replications=1).replace(
+    spec.write_text(spec_text([], samples=2, replications=1).replace(
         "scenarios = []", f"scenarios = [{quote}{rel}{quote}]"), "utf-8")
     assert load_sweep(spec).scenarios[0].name == "scheme1"
     out = tmp_path / "elsewhere" / "out"
     assert sweep(spec, out) == 0
     (out / "results.parquet").unlink()
     assert sweep(None, None, "--resume", str(out)) == 0
-    assert results(out)["key"].tolist() == [run_key(0, 0, 0)]
+    assert results(out)["key"].tolist() == [run_key(0, 0, 0), run_key(1, 0, 0)]
 
 
 def test_resume_refuses_a_scenario_file_changed_since_the_start(

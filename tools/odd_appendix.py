@@ -37,20 +37,26 @@ def appendix() -> str:
              "Generated from `params/sections.py` by `tools/odd_appendix.py` (the same catalogue "
              f"that `resettle params` prints): {counts['community']} community parameters, "
              f"{counts['levers']} levers and {counts['uncertainties']} uncertainties. "
-             "\"allowed\" is the range a scenario may set and sweeps may vary. "
+             "\"valid\" is the domain a scenario may set (checked on load); \"plausible\" is "
+             "the range sweeps and ensembles of worlds sample by default. "
              "`collective_retained_per_capita` is read by no monthly process: it is the book "
              "value of the collective share (§7.10), shown by `resettle describe`.", ""]
     for section, title in TITLES.items():
-        lines += [title, "", "| parameter | default | unit | source | allowed | note |",
-                  "|---|---|---|---|---|---|"]
+        lines += [title, "",
+                  "| parameter | default | unit | source | valid | plausible | note |",
+                  "|---|---|---|---|---|---|---|"]
         rows = cat[cat["section"] == section]
-        allowed = rows["range"].str.replace("a value in ", "", regex=False) \
-            .str.replace("one of ", "", regex=False)
         lines += [f"| `{r.name}` | {cell(r.default)} | {cell(r.unit)} | {cell(r.source)} | "
-                  f"{'—' if a == 'any value' else cell(a)} | {cell(r.doc)} |"
-                  for r, a in zip(rows.itertuples(), allowed, strict=True)]
+                  f"{shown_range(r.valid)} | {shown_range(r.plausible)} | {cell(r.doc)} |"
+                  for r in rows.itertuples()]
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def shown_range(text: str) -> str:
+    """A catalogue range as a table cell: without "a value in" and "one of"."""
+    text = text.replace("a value in ", "").replace("one of ", "")
+    return "—" if text == "any value" else cell(text)
 
 
 def replaced(text: str) -> str:

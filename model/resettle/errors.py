@@ -37,3 +37,8 @@ class SchedulerError(ResettleError):
 
 class SweepError(ResettleError):
     """A sweep directory in the wrong state: not a sweep, not finished, or made otherwise."""
+
+
+class RunFailure(Exception):
+    """A run that failed for a reason outside the user's input (its worker process died twice,
+    say): one line and exit status 1, with nothing written."""

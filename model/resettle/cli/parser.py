@@ -8,6 +8,8 @@ print one line (exit 2).
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import re
 from pathlib import Path
 
 from resettle._version import __version__
@@ -45,6 +47,9 @@ def int_list(text: str) -> list[int]:
     try:
         for part in text.split(","):
             lo, _, hi = part.strip().partition("-")
+            if hi and int(hi) < int(lo):
+                raise argparse.ArgumentTypeError(f"the range {part.strip()!r} runs backwards; "
+                                                 f"write it low-high, e.g. {hi}-{lo}")
             values += list(range(int(lo), int(hi) + 1)) if hi else [int(lo)]
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected whole numbers like 3,5,10 or 0-15, "
@@ -65,8 +70,12 @@ def lang_list(text: str) -> list[str]:
 
 
 def name_list(text: str) -> list[str]:
-    """argparse type: comma-separated names."""
-    return [t.strip() for t in text.split(",") if t.strip()]
+    """argparse type: comma-separated names, at least one."""
+    names = [t.strip() for t in text.split(",") if t.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"expected one or more comma-separated names, got "
+                                         f"{text!r}")
+    return names
 
 
 def port_number(text: str) -> int:
@@ -78,6 +87,24 @@ def port_number(text: str) -> int:
     if not 1 <= port <= MAX_PORT:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number in [1, {MAX_PORT}]")
     return port
+
+
+HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")  # RFC 1123
+MAX_HOST_NAME = 253
+
+
+def host_address(text: str) -> str:
+    """argparse type: an IP address or a host name (RFC 1123; its last label not numeric)."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        pass
+    labels = text.removesuffix(".").split(".")
+    if len(text) <= MAX_HOST_NAME and all(HOST_LABEL.fullmatch(p) for p in labels) \
+            and not labels[-1].isdigit():
+        return text
+    raise argparse.ArgumentTypeError(f"{text!r} is not an IP address or host name (e.g. "
+                                     "127.0.0.1, 0.0.0.0, ::1 or localhost)")
 
 
 class Parser(argparse.ArgumentParser):
@@ -109,6 +136,13 @@ def add_run(sub) -> None:
     run.add_argument("--format", choices=FORMATS, default="parquet", help="table format")
     run.add_argument("--force", action="store_true", help="replace an existing output directory")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_yes(run)
+
+
+def add_yes(p: argparse.ArgumentParser) -> None:
+    """The --yes option of the commands that start runs."""
+    p.add_argument("--yes", action="store_true",
+                   help="start a study larger than the ceilings (runs, residents, memory)")
 
 
 def add_lang(p: argparse.ArgumentParser) -> None:
@@ -129,6 +163,7 @@ def add_common(p: argparse.ArgumentParser, reps: int) -> None:
     p.add_argument("--force", action="store_true", help="replace an existing output directory")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_lang(p)
+    add_yes(p)
 
 
 def add_compare(sub) -> None:
@@ -157,6 +192,10 @@ def add_sweep(sub) -> None:
     p.add_argument("--out", type=Path, help="sweep directory (default outputs/sweep-NAME)")
     p.add_argument("--resume", type=Path, metavar="DIR", help="continue an interrupted sweep")
     p.add_argument("--retry-failed", action="store_true", help="re-run only the failed runs")
+    p.add_argument("--allow-code-change", action="store_true",
+                   help="resume even though the model changed since the sweep started "
+                        "(recorded in sweep.json)")
+    add_yes(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -176,7 +215,8 @@ def add_dashboard(sub) -> None:
     p.add_argument("scenarios", nargs="*", type=Path, metavar="SCENARIO",
                    help="extra scenario files to offer beside the built-in schemes")
     p.add_argument("--lang", choices=LANGS, default="en", help="dashboard language (default en)")
-    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to serve on ({DEFAULT_HOST})")
+    p.add_argument("--host", type=host_address, default=DEFAULT_HOST,
+                   help=f"address to serve on ({DEFAULT_HOST})")
     p.add_argument("--port", type=port_number, default=DEFAULT_PORT,
                    help=f"port to serve on (default {DEFAULT_PORT})")
 

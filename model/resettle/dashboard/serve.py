@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -30,9 +31,27 @@ def serve(scenarios: list[Path], lang: str, host: str, port: int) -> None:
     for path in scenarios:
         load_scenario(path)  # a bad file stops here with one line (ScenarioError)
     check_fonts([lang])  # no Chinese font: one line saying what to install (FontError)
+    check_address(host, port)
     env = dict(os.environ, **{LANG_ENV: lang, SCENARIO_FILES_ENV: os.pathsep.join(
         str(p.resolve()) for p in scenarios)}, **NO_TELEMETRY)
     print(f"resettle: dashboard at http://{host}:{port}/ (Ctrl-C stops it)",
           file=sys.stderr, flush=True)
     command = server_command(host, port)
     os.execve(command[0], command, env)  # the server replaces this process: signals reach it
+
+
+def check_address(host: str, port: int) -> None:
+    """Refuse, in one line, an address this machine cannot serve on (not one of its own, or
+    the port taken), before the server starts."""
+    from resettle.errors import ScenarioError
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise ScenarioError(f"--host {host} --port {port}: cannot serve there ({reason})") \
+            from None

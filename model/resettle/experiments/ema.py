@@ -15,6 +15,7 @@ from __future__ import annotations
 from functools import partial
 
 import numpy as np
+import pandas as pd
 
 from resettle.errors import ScenarioError
 from resettle.experiments.jobs import Job, run_job
@@ -40,7 +41,8 @@ def evaluate(base: Scenario, metrics: tuple[str, ...], year: int, seed: int,
 
 
 def ema_parameter(name: str):
-    """The EMA parameter for one of resettle's parameters, from its declared range."""
+    """The EMA parameter for one of resettle's parameters, over its plausible range (or its
+    choices)."""
     from ema_workbench import CategoricalParameter, IntegerParameter, RealParameter
 
     rows = catalogue().set_index("name")
@@ -49,11 +51,12 @@ def ema_parameter(name: str):
     row = rows.loc[name]
     if row["choices"]:
         return CategoricalParameter(name, list(row["choices"]))
-    if row["low"] is None or row["high"] is None or isinstance(row["default"], tuple | bool):
-        raise ScenarioError(f"ema: {name}: needs a bounded number or a choice")
+    low, high = row["plausible_low"], row["plausible_high"]
+    if pd.isna(low) or pd.isna(high) or low == high or isinstance(row["default"], tuple | bool):
+        raise ScenarioError(f"ema: {name}: needs a number with a plausible range or a choice")
     if isinstance(row["default"], int):
-        return IntegerParameter(name, int(row["low"]), int(row["high"]))
-    return RealParameter(name, float(row["low"]), float(row["high"]))
+        return IntegerParameter(name, int(low), int(high))
+    return RealParameter(name, float(low), float(high))
 
 
 def ema_model(base: Scenario | None = None, uncertainties=DEFAULT_UNCERTAINTIES,

@@ -1,26 +1,45 @@
 """Where jobs run: in this process, on a local pool of worker processes, or on a Dask cluster.
 
 Pools and Dask are ``concurrent.futures.Executor``\\ s, so the code that submits jobs is the same
-for either. :func:`run_jobs` returns results in job order, so tables do not depend on how many
-workers ran them or in which order they finished. A Dask scheduler is reached with
-``distributed.Client(address, timeout=...)``; an unreachable one is a one-line error within
-``SCHEDULER_TIMEOUT`` seconds.
+for either (:func:`run_bounded`). :func:`run_jobs` returns results in job order, so tables do
+not depend on how many workers ran them or in which order they finished. A Dask scheduler is
+reached with ``distributed.Client(address, timeout=...)``; an unreachable one is a one-line
+error within ``SCHEDULER_TIMEOUT`` seconds.
+
+A worker process that dies (killed for memory, say) breaks a local pool and every job running
+on it. :class:`LocalPool` starts a fresh pool; the jobs that were running are suspects and run
+again one at a time, so a job that kills its worker a second time is known for certain: it
+becomes a :class:`WorkerDeath` (a sweep records it as a failed run and goes on), and the
+others finish normally. Dask retries a job whose worker died itself, then reports it as
+``KilledWorker``, which becomes a :class:`WorkerDeath` too.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    BrokenExecutor,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
+from dataclasses import dataclass
 
 from tqdm import tqdm
 
-from resettle.errors import SchedulerError
+from resettle.errors import RunFailure, SchedulerError
 from resettle.experiments.jobs import Job, JobResult, run_job
 
-SCHEDULER_TIMEOUT = 8  # seconds: issue 4 asks for a clear error within 10 s, start-up included
+SCHEDULER_TIMEOUT = 5  # seconds: issues 4 and 12 ask for one line within 10 s, start-up included
+CONNECT_GRACE_S = 1  # after the timeout, how long the connecting thread may take to give up
 IN_FLIGHT_PER_WORKER = 4  # submitted-but-unfinished jobs per worker (bounds driver memory)
+RETRIES_AFTER_DEATH = 1  # issue 12: a job whose worker died is retried once, alone
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -38,9 +57,31 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+class LocalPool(Executor):
+    """A pool of ``workers`` fresh processes that can be started again after a worker died."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=pool_context())
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        return self.pool.submit(fn, *args, **kwargs)
+
+    def restart(self) -> None:
+        """A fresh pool in place of a broken one."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._start()
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
 def local_executor(workers: int) -> tuple[Executor, int, Callable[[], None]]:
     """A process pool of ``workers`` fresh processes, its size, and how to close it."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=pool_context())
+    pool = LocalPool(workers)
     return pool, workers, lambda: pool.shutdown(cancel_futures=True)
 
 
@@ -51,33 +92,116 @@ def dask_executor(address: str) -> tuple[Executor, int, Callable[[], None]]:
     except ImportError:
         raise SchedulerError("--scheduler needs Dask distributed: pip install "
                              "'resettle[dask]'") from None
+    client = _connect(Client, address)
     try:
-        client = Client(address, timeout=f"{SCHEDULER_TIMEOUT}s")
-    except (OSError, TimeoutError, ValueError) as err:
-        raise SchedulerError(f"--scheduler {address}: cannot reach the Dask scheduler within "
-                             f"{SCHEDULER_TIMEOUT} s ({type(err).__name__})") from None
-    workers = client.scheduler_info().get("workers", {})
+        workers = client.scheduler_info().get("workers", {})
+    except Exception as err:
+        client.close()
+        raise SchedulerError(f"--scheduler {address}: what answers there is not a Dask "
+                             f"scheduler ({type(err).__name__})") from None
     threads = sum(w.get("nthreads", 1) for w in workers.values()) or 1
     return client.get_executor(pure=False), threads, client.close
 
 
-def submit_bounded(executor: Executor, fn: Callable, jobs: Sequence[Job],
-                   limit: int) -> Iterator[tuple[Future, int]]:
-    """Submit ``fn(job)`` for every job, keeping at most ``limit`` unfinished; yield (future,
-    index of its job) as they finish."""
-    pending: dict[Future, int] = {}
-    queue = iter(range(len(jobs)))
-    for i in queue:
-        pending[executor.submit(fn, jobs[i])] = i
-        if len(pending) >= limit:
-            break
-    while pending:
+def _connect(client_class, address: str):
+    """``Client(address)``, given up after ``SCHEDULER_TIMEOUT`` s whatever answers there
+    (nothing, or a server that is not Dask's); one line in every failing case."""
+    found: dict = {}
+
+    def connect() -> None:
+        try:
+            found["client"] = client_class(address, timeout=f"{SCHEDULER_TIMEOUT}s")
+        except BaseException as err:  # a server that is not Dask's can raise anything
+            found["error"] = err
+
+    thread = threading.Thread(target=connect, name="dask-connect", daemon=True)
+    thread.start()
+    thread.join(SCHEDULER_TIMEOUT + CONNECT_GRACE_S)
+    if "client" in found:
+        return found["client"]
+    error = found.get("error")
+    if error is None or isinstance(error, OSError | TimeoutError):
+        raise SchedulerError(f"--scheduler {address}: cannot reach the Dask scheduler within "
+                             f"{SCHEDULER_TIMEOUT} s")
+    if isinstance(error, ValueError):
+        raise SchedulerError(f"--scheduler {address}: not a scheduler address "
+                             f"({error}); give one like tcp://host:8786")
+    raise SchedulerError(f"--scheduler {address}: what answers there is not a Dask scheduler "
+                         f"({type(error).__name__})")
+
+
+@dataclass(frozen=True)
+class WorkerDeath:
+    """The outcome of a job whose worker process died under it, more often than retried."""
+
+    cause: str
+
+
+def run_bounded(executor: Executor, fn: Callable, jobs: Sequence,
+                limit: int) -> Iterator[tuple[int, object]]:
+    """Run ``fn(job)`` for every job, keeping at most ``limit`` unfinished; yield (index of the
+    job, its result or a :class:`WorkerDeath`) as they finish. A broken pool is restarted
+    when the executor can be (:class:`LocalPool`); otherwise its error propagates."""
+    queue, suspects, deaths = deque(range(len(jobs))), deque(), Counter()
+    while queue or suspects:
+        pending: dict[Future, int] = {}
+        try:
+            yield from _drain(executor, fn, jobs, limit, queue, suspects, pending)
+        except BrokenExecutor as err:
+            if not hasattr(executor, "restart"):
+                raise
+            yield from _after_death(pending, suspects, deaths, _death_cause(err))
+            executor.restart()
+
+
+def _drain(executor, fn, jobs, limit, queue, suspects, pending) -> Iterator[tuple[int, object]]:
+    """Submit and collect until nothing is left or the pool breaks; suspects run alone."""
+    while queue or suspects or pending:
+        if suspects and not pending:
+            _submit(executor, fn, jobs, suspects, pending)
+        while not suspects and queue and len(pending) < limit:
+            _submit(executor, fn, jobs, queue, pending)
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
-            yield future, pending.pop(future)
-            nxt = next(queue, None)
-            if nxt is not None:
-                pending[executor.submit(fn, jobs[nxt])] = nxt
+            yield pending[future], _outcome(future)
+            del pending[future]
+
+
+def _submit(executor, fn, jobs, waiting: deque, pending: dict[Future, int]) -> None:
+    """Submit the first waiting job; it leaves ``waiting`` only once submitted (a broken pool
+    refuses it, and it waits for the next one)."""
+    pending[executor.submit(fn, jobs[waiting[0]])] = waiting[0]
+    waiting.popleft()
+
+
+def _outcome(future: Future) -> object:
+    """The future's result; Dask's ``KilledWorker`` (it retried already) as a WorkerDeath."""
+    try:
+        return future.result()
+    except Exception as err:
+        if type(err).__name__ == "KilledWorker":
+            return WorkerDeath(f"its Dask worker died too often ({err})")
+        raise
+
+
+def _after_death(pending: dict[Future, int], suspects: deque, deaths: Counter,
+                 cause: str) -> Iterator[tuple[int, object]]:
+    """After a pool broke: finished jobs give their results, the others are suspects, or
+    WorkerDeaths once they have been retried."""
+    for future, i in pending.items():
+        if future.done() and not future.cancelled() and future.exception() is None:
+            yield i, future.result()
+            continue
+        deaths[i] += 1
+        if deaths[i] > RETRIES_AFTER_DEATH:
+            yield i, WorkerDeath(cause)
+        else:
+            suspects.append(i)
+
+
+def _death_cause(err: BaseException) -> str:
+    return (f"its worker process died ({type(err).__name__}), twice: killed by a signal or "
+            "out of memory")
 
 
 def run_jobs(jobs: list[Job], workers: int = 1, progress: bool = True,
@@ -94,8 +218,13 @@ def run_jobs(jobs: list[Job], workers: int = 1, progress: bool = True,
             limit = IN_FLIGHT_PER_WORKER * workers
         try:
             results: list = [None] * len(jobs)
-            for future, i in submit_bounded(executor, run_job, jobs, max(limit, 1)):
-                results[i] = _advance(bar, future.result())
+            for i, outcome in run_bounded(executor, run_job, jobs, max(limit, 1)):
+                if isinstance(outcome, WorkerDeath):
+                    job = jobs[i]
+                    raise RunFailure(f"replication {job.replication} of scenario "
+                                     f"'{job.scenario.name}': {outcome.cause}; nothing was "
+                                     "written")
+                results[i] = _advance(bar, outcome)
             return results
         finally:
             if close is not None:

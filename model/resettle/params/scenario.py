@@ -7,6 +7,12 @@ and ``extends``, a path relative to the file) and optional ``[community]``,
 it extends, else from the built-in defaults (Dongyu under Scheme 1). ``[switch]`` (``year``,
 ``to``: another scenario file whose levers apply from that year on, and an optional
 ``levers`` table on top) makes a phased scenario.
+
+A name (the scenario's, and a sweep's: :func:`check_name`) is a label that outputs and reports
+show and that may end up in file names: non-blank, at most ``schema.MAX_NAME_LENGTH`` (80)
+characters, no path separator, no control character, no surrounding spaces, not ``.`` or
+``..``. A chain of ``extends`` (and ``[switch] to``) references may be at most
+``MAX_EXTENDS_DEPTH`` files deep.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from resettle.errors import ScenarioError
-from resettle.params.schema import unknown_key_message
+from resettle.params.schema import name_problem, shown_name, unknown_key_message
 from resettle.params.sections import Community, Levers, Uncertainties
 
 SECTIONS = {"community": Community, "levers": Levers, "uncertainties": Uncertainties}
@@ -27,6 +33,7 @@ HEADER_KEYS = {"name", "description", "description_zh", "horizon_years", "extend
 SWITCH_KEYS = {"year", "to", "levers", "phase_months"}
 MAX_PHASE_MONTHS = 120  # assumption: a phase-in longer than ten years is no longer a switch
 MAX_HORIZON_YEARS = 100  # assumption: nobody plans a resettlement community past a century
+MAX_EXTENDS_DEPTH = 32  # assumption: files in one chain of extends / switch references
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,21 @@ class Scenario:
         return dataclasses.asdict(self)
 
 
+def check_name(where: str, name: object) -> str:
+    """``name`` if it is a safe name (see the module docstring), else ScenarioError: one line
+    naming ``where`` (``[scenario] name``, ``[sweep] name``) and what to change."""
+    problem = name_problem(name)
+    if problem is None and ("/" in name or "\\" in name):
+        problem = "remove the path separator (/ or \\)"
+    if problem is None and name in (".", ".."):
+        problem = "a name cannot be . or .."
+    if problem is None and name != name.strip():
+        problem = "remove the spaces at its start or end"
+    if problem:
+        raise ScenarioError(f"{where}: {shown_name(name)} is not allowed; {problem}")
+    return name
+
+
 def parameter_owner() -> dict[str, str]:
     """Map each parameter name to the section that holds it (names are unique across sections)."""
     return {f.name: section for section, cls in SECTIONS.items() for f in fields(cls)}
@@ -105,7 +127,7 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         return _load(path, seen=())
     except ScenarioError as err:
-        raise err.with_file(path) from None
+        raise ScenarioError(str(err)).with_file(path) from None
 
 
 def load_scenarios(paths: list[Path], years: int | None = None) -> list[Scenario]:
@@ -139,12 +161,22 @@ def _read_toml(path: Path) -> tuple[dict, str]:
         raise ScenarioError(f"{path}: not valid TOML ({err})") from None
 
 
+class _ChainTooDeep(ScenarioError):
+    """A chain of references deeper than ``MAX_EXTENDS_DEPTH``: reported once, by the file
+    that was loaded, rather than wrapped by every file of the chain."""
+
+
 def _load_reference(path: Path, seen: tuple[Path, ...], key: str) -> Scenario:
     """Load a file named by ``key`` (``[scenario] extends`` or ``[switch] to``)."""
     if path.resolve() in seen:
         raise ScenarioError(f"{key}: circular reference to {path}")
+    if len(seen) >= MAX_EXTENDS_DEPTH:
+        raise _ChainTooDeep(f"{key}: more than {MAX_EXTENDS_DEPTH} files in one chain (at "
+                            f"'{path.name}'); extend a file nearer the baseline")
     try:
         return _load(path, seen)
+    except _ChainTooDeep:
+        raise
     except ScenarioError as err:
         raise ScenarioError(f"{key} = '{path.name}': {err}") from None
 
@@ -153,6 +185,8 @@ def _load(path: Path, seen: tuple[Path, ...]) -> Scenario:
     data, digest = _read_toml(path)
     try:
         return _build(path, data, digest, (*seen, path.resolve()))
+    except _ChainTooDeep:
+        raise
     except ScenarioError as err:
         raise err.with_file(path) from None
 
@@ -197,6 +231,7 @@ def _header(data: dict) -> dict:
             raise ScenarioError(unknown_key_message("[scenario]", key, HEADER_KEYS))
     if not isinstance(header.get("name"), str) or not header["name"].strip():
         raise ScenarioError("[scenario] name: missing required key; give a non-empty text")
+    check_name("[scenario] name", header["name"])
     for key in ("description", "description_zh", "extends"):
         if key in header and not isinstance(header[key], str):
             raise ScenarioError(f"[scenario] {key}: expected text, got {header[key]!r}")

@@ -120,7 +120,8 @@ def end_distributions(monthly: pd.DataFrame, metrics: list[str], path: Path, *,
     return save(fig, path)
 
 
-def headline_figure(monthly: pd.DataFrame, path: Path) -> Path:
+@with_font
+def headline_figure(monthly: pd.DataFrame, path: Path, *, lang: str = "en") -> Path:
     """``run``'s 2x2 panel of the headline metrics (English): median and 90% band per
     scenario; dashed beside fee compliance, fee collection (all payers)."""
     fig, axes = plt.subplots(2, 2, figsize=(10, 7), sharex=True, constrained_layout=True)

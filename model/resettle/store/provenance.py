@@ -2,13 +2,15 @@
 
 :func:`provenance` builds the record that each output writes (``manifest.json`` of run,
 compare, switch-year and analyze; ``sweep.json`` of a sweep): when and by which command it was
-made, the package versions and git commit, the root seed and every replication's seed, the
+made, the package versions, git commit and a digest of the package source (a resumed sweep
+refuses a changed model by these), the root seed and every replication's seed, the
 scenarios (their files with SHA-256 hashes, and every parameter value), and how long it took.
 Each study adds its own keys after these.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import platform
 import subprocess
@@ -32,7 +34,8 @@ def provenance(*, command: list[str] | None, root_seed: int, seeds: Iterable[int
     their files with the SHA-256 of the bytes read when each scenario was loaded).
     """
     return {"created": now(), "command": command, "versions": versions(),
-            "git_commit": git_commit(), "root_seed": root_seed,
+            "git_commit": git_commit(), "source_digest": source_digest(),
+            "root_seed": root_seed,
             "seeds": [int(s) for s in seeds], "seeding": SEEDING,
             "scenarios": list(scenarios),
             "seconds": None if seconds is None else round(seconds, 2), **study}
@@ -58,6 +61,20 @@ def git_commit() -> str | None:
         return out.stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         return None
+
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+
+
+def source_digest(root: Path = PACKAGE_ROOT) -> str:
+    """SHA-256 of the package's source: every ``.py`` file under ``resettle/``, by relative
+    path and bytes. Two trees with the same digest run the same model, whatever their git
+    commits (a change to the docs or tests leaves it alone)."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def write_json(path: Path, data: dict) -> None:

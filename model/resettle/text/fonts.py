@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -123,27 +123,65 @@ def cjk_family() -> str:
     return name
 
 
+# Families that figures in English fall back on for characters of the names in use (a
+# scenario or village named in Chinese, say): filled by check_fonts, for this process.
+NAME_FALLBACKS: list[str] = []
+
+
 def font_families(lang: str) -> list[str]:
     """The ``font.family`` list for figures in ``lang``."""
     if check_lang(lang) == "zh":
         return [cjk_family(), LATIN_FALLBACK]
-    return list(matplotlib.rcParams["font.family"])
+    return [*matplotlib.rcParams["font.family"], *NAME_FALLBACKS]
 
 
 @contextmanager
 def use_font(lang: str) -> Iterator[None]:
     """Draw the figures made inside this block with a font for ``lang`` (rcParams restored)."""
-    if check_lang(lang) == "en":
+    if check_lang(lang) == "en" and not NAME_FALLBACKS:
         yield
         return
     with matplotlib.rc_context({"font.family": font_families(lang)}):
         yield
 
 
-def check_fonts(langs: list[str] | tuple[str, ...]) -> None:
-    """Fail early (FontError, one line) when a requested language has no usable font."""
+def check_fonts(langs: list[str] | tuple[str, ...], names: Iterable[str] = ()) -> None:
+    """Fail early (FontError, one line) when a requested language has no usable font, or
+    when the ``names`` that figures show (scenarios, villages) use characters that no
+    installed font has; a font found for them is used as a fallback in every language."""
     for lang in langs:
         font_families(lang)
+    missing = uncovered("".join(names))
+    if not missing:
+        return
+    family = cjk_family_for(missing)
+    if family is None:
+        shown = "".join(sorted(set(missing))[:8])
+        raise FontError(f"the names use characters no installed font has ({shown!r}); "
+                        "install fonts-noto-cjk (Debian/Ubuntu: apt install fonts-noto-cjk), "
+                        "or use other names")
+    if family not in NAME_FALLBACKS:
+        NAME_FALLBACKS.append(family)
+
+
+def uncovered(text: str) -> str:
+    """The characters of ``text`` that matplotlib's own font (DejaVu Sans) lacks."""
+    chars = sorted({c for c in text if not c.isspace()})
+    dejavu = next((e for e in font_manager.fontManager.ttflist if e.name == LATIN_FALLBACK),
+                  None)
+    if dejavu is None:
+        return "".join(c for c in chars if ord(c) > 0x7E)
+    charmap = FT2Font(dejavu.fname, face_index=dejavu.index).get_charmap()
+    return "".join(c for c in chars if ord(c) not in charmap)
+
+
+def cjk_family_for(text: str) -> str | None:
+    """A family that has every character of ``text`` (looking in the CJK fonts too)."""
+    try:
+        cjk_family()  # registers the installed CJK fonts with matplotlib
+    except FontError:
+        return None
+    return _best(text)
 
 
 def with_font[T](draw: Callable[..., T]) -> Callable[..., T]:

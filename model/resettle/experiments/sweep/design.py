@@ -9,6 +9,7 @@ factor.
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,32 @@ def unit_points(spec: SweepSpec) -> tuple[np.ndarray, np.ndarray]:
         return sensitivity.saltelli_layout(a, b)
     x = sensitivity.morris_design(spec.samples, d, MORRIS_LEVELS, np.random.default_rng(spec.seed))
     return np.minimum(x, np.nextafter(1.0, 0.0)), np.repeat(np.arange(spec.samples), d + 1)
+
+
+def planned_points(spec: SweepSpec) -> int:
+    """How many points the design has, counted without making them (a ceiling is checked on
+    this first: a full factorial of many levels would not fit in memory)."""
+    d = len(spec.factors)
+    if spec.design == "latin_hypercube":
+        return spec.samples
+    if spec.design == "sobol":
+        return spec.samples * (d + 2)
+    if spec.design == "morris":
+        return spec.samples * (d + 1)
+    return math.prod(_grid_size(f, spec.levels) for f in spec.factors)
+
+
+def _grid_size(factor, levels: int) -> int:
+    if factor.categorical:
+        return len(factor.values)
+    if factor.integer:
+        return min(levels, int(factor.high) - int(factor.low) + 1)
+    return levels
+
+
+def planned_runs(spec: SweepSpec) -> int:
+    """Points x scenarios x replications."""
+    return planned_points(spec) * len(spec.scenarios) * spec.replications
 
 
 def design_points(spec: SweepSpec) -> pd.DataFrame:

@@ -30,14 +30,22 @@ import pandas as pd
 from tqdm import tqdm
 
 from resettle.errors import OutputError, SweepError
-from resettle.experiments.executors import IN_FLIGHT_PER_WORKER, submit_bounded
+from resettle.experiments.executors import IN_FLIGHT_PER_WORKER, WorkerDeath, run_bounded
 from resettle.experiments.jobs import Job, JobFailure, JobResult, try_job
 from resettle.experiments.sweep.design import design_points
 from resettle.experiments.sweep.spec import SweepSpec, load_sweep
 from resettle.params.catalogue import scenario_record, toml_value
 from resettle.sim.seeds import replication_seeds
-from resettle.store.atomic import write_atomically
-from resettle.store.provenance import now, provenance, write_json
+from resettle.store.atomic import check_destination, probe, write_atomically
+from resettle.store.lock import output_lock
+from resettle.store.provenance import (
+    git_commit,
+    now,
+    provenance,
+    source_digest,
+    versions,
+    write_json,
+)
 
 FLUSH_RUNS = 50  # write a shard after this many finished runs...
 FLUSH_SECONDS = 2.0  # ...or this many seconds, whichever comes first
@@ -96,16 +104,20 @@ def prepare(spec: SweepSpec, out: Path, spec_text: str,
         points.to_parquet(tmp / "points.parquet", index=False)
         write_json(tmp / "sweep.json", info)
 
-    if out.exists() and any(out.iterdir()):
+    if out.is_dir() and any(out.iterdir()):
         raise OutputError(f"{out}: output directory exists and is not empty; use --resume "
                           f"{out} to continue it, or another --out")
+    check_destination(out, force=True)  # an empty directory may be there; the disk is tried
     write_atomically(out, fill, force=True)
     return points
 
 
-def reopen(out: Path, spec: SweepSpec | None) -> tuple[SweepSpec, pd.DataFrame]:
-    """Open an existing sweep directory; refuse a different spec, naming the difference."""
-    if not (out / "sweep.json").exists():
+def reopen(out: Path, spec: SweepSpec | None,
+           allow_code_change: bool = False) -> tuple[SweepSpec, pd.DataFrame, str | None]:
+    """Open an existing sweep directory; refuse a different spec or (unless
+    ``allow_code_change``) a changed model, naming the difference. Returns the stored spec,
+    the design points and the model's change (None if it is the same)."""
+    if not out.is_dir() or not (out / "sweep.json").exists():
         raise SweepError(f"{out}: not a sweep directory (no sweep.json)")
     stored = load_sweep(out / "spec.toml")
     started = json.loads((out / "sweep.json").read_text("utf-8"))
@@ -115,8 +127,29 @@ def reopen(out: Path, spec: SweepSpec | None) -> tuple[SweepSpec, pd.DataFrame]:
     if spec is not None and spec.digest() != stored.digest():
         raise SweepError(f"{out}: made by a different spec: "
                          f"{difference(stored.fingerprint(), spec.fingerprint())}")
+    changed = code_difference(started)
+    if changed and not allow_code_change:
+        raise SweepError(f"{out}: the model changed since the sweep started ({changed}); new "
+                         "runs would mix with the old in one table. Start a new sweep, or "
+                         "pass --allow-code-change to continue anyway (recorded in sweep.json)")
     discard_partial(out)
-    return stored, pd.read_parquet(out / "points.parquet")
+    return stored, pd.read_parquet(out / "points.parquet"), changed
+
+
+def code_difference(started: dict) -> str | None:
+    """How the model running now differs from the one a sweep started with: its source
+    digest, or a package's version (None: no difference)."""
+    recorded = started.get("source_digest")
+    if recorded is None:
+        return "the sweep records no source digest: it was made by an older resettle"
+    if recorded != source_digest():
+        return (f"source digest {recorded[:12]}… is now {source_digest()[:12]}…; git commit "
+                f"{started.get('git_commit')} is now {git_commit()}")
+    current = versions()
+    for package, version in started.get("versions", {}).items():
+        if current.get(package) != version:
+            return f"{package} {version} is now {current.get(package)}"
+    return None
 
 
 def difference(a: dict, b: dict) -> str:
@@ -191,17 +224,18 @@ class ShardWriter:
 # ---- running ----------------------------------------------------------------------------
 def execute(jobs: list[Job], executor: Executor, workers: int, writer: ShardWriter,
             progress: bool) -> int:
-    """Run ``jobs``; a run that raises is recorded as failed, with its traceback, and the sweep
-    goes on. Anything else (a worker process that died, a lost Dask scheduler, a shard that
+    """Run ``jobs``; a run that raises, or whose worker died twice under it (local pools) or
+    too often (Dask), is recorded as failed, with its traceback or cause, and the sweep goes
+    on. Anything else (a pool that cannot be restarted, a lost Dask scheduler, a shard that
     cannot be written) stops the sweep; finished runs stay on disk. Returns how many failed."""
     failures = 0
     bar = tqdm(total=len(jobs), desc="sweep", unit="run", disable=not progress)
     try:
-        for future, i in submit_bounded(executor, try_job, jobs,
-                                        IN_FLIGHT_PER_WORKER * max(workers, 1)):
-            job, outcome = jobs[i], future.result()
-            if isinstance(outcome, JobFailure):
-                writer.fail(job.key, outcome.traceback)
+        for i, outcome in run_bounded(executor, try_job, jobs,
+                                      IN_FLIGHT_PER_WORKER * max(workers, 1)):
+            job = jobs[i]
+            if isinstance(outcome, JobFailure | WorkerDeath):
+                writer.fail(job.key, getattr(outcome, "traceback", None) or outcome.cause)
                 failures += 1
             else:
                 writer.add(result_rows(job, outcome))
@@ -249,12 +283,21 @@ class SweepOutcome:
 
 def run_sweep(out: Path, executor: Executor, workers: int, spec: SweepSpec | None = None,
               spec_text: str | None = None, resume: bool = False, retry_failed: bool = False,
-              progress: bool = True, argv: list[str] | None = None) -> SweepOutcome:
-    """Start (``spec`` + ``spec_text``) or resume a sweep in ``out``; ``argv`` is the command
-    recorded in sweep.json."""
-    start = time.perf_counter()
-    if resume or retry_failed:
-        spec, points = reopen(out, spec)
+              progress: bool = True, argv: list[str] | None = None,
+              allow_code_change: bool = False) -> SweepOutcome:
+    """Start (``spec`` + ``spec_text``) or resume a sweep in ``out``, holding its lock;
+    ``argv`` is the command recorded in sweep.json."""
+    with output_lock(out):
+        return _run_sweep(out, executor, workers, spec, spec_text, resume or retry_failed,
+                          retry_failed, progress, argv, allow_code_change)
+
+
+def _run_sweep(out, executor, workers, spec, spec_text, resume, retry_failed, progress, argv,
+               allow_code_change) -> SweepOutcome:
+    start, changed = time.perf_counter(), None
+    if resume:
+        spec, points, changed = reopen(out, spec, allow_code_change)
+        probe(out / "shards", "shard")  # before any run: the disk takes a shard
     else:
         points = prepare(spec, out, spec_text, argv)
     jobs = sweep_jobs(spec, points)
@@ -263,16 +306,19 @@ def run_sweep(out: Path, executor: Executor, workers: int, spec: SweepSpec | Non
     complete = not failed_keys(out) and len(finished_keys(out)) == len(jobs)
     if complete:
         consolidate(out, spec)
-    record_timing(out, len(todo), time.perf_counter() - start)
+    record_timing(out, len(todo), time.perf_counter() - start, changed)
     return SweepOutcome(out, len(jobs), len(todo), failed, complete,
                         time.perf_counter() - start)
 
 
-def record_timing(out: Path, ran: int, seconds: float) -> None:
-    """Append this session's timing to sweep.json."""
+def record_timing(out: Path, ran: int, seconds: float, code_change: str | None = None) -> None:
+    """Append this session's timing (and the model's change it was allowed) to sweep.json."""
     info = json.loads((out / "sweep.json").read_text("utf-8"))
-    info.setdefault("sessions", []).append({"ended": now(), "runs": ran,
-                                            "seconds": round(seconds, 2)})
+    session = {"ended": now(), "runs": ran, "seconds": round(seconds, 2),
+               "source_digest": source_digest(), "git_commit": git_commit()}
+    if code_change:
+        session["code_change_allowed"] = code_change
+    info.setdefault("sessions", []).append(session)
     info["seconds"] = round(sum(s["seconds"] for s in info["sessions"]), 2)
     write_file(out / "sweep.json", lambda p: write_json(p, info))  # resume reads it
 

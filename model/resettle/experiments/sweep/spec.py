@@ -18,6 +18,16 @@ the design, replications, seed, and what to keep.
     integer = true
     [parameters.property_fee_payer]
     values = ["collective", "households"]
+    [parameters.confidence_bound]   # neither range nor values: its plausible range
+
+A parameter given neither ``range`` nor ``values`` (an empty table, or only ``integer =
+true``) is sampled over its plausible range (``resettle params`` shows it; whole numbers for
+a whole-number parameter), a choice over all its choices and a switch over false and true. An
+explicit ``range`` may go beyond the plausible range but must lie inside the valid domain.
+``integer = true`` is for whole-number parameters only. ``samples`` must be enough for the
+design: at least 2 points (Latin hypercube), a power of two of at least 2 (Sobol) and at least
+2 trajectories (Morris: the spread of elementary effects needs two). ``name`` is a safe name
+(:func:`resettle.params.scenario.check_name`).
 
 Every problem is reported as one ScenarioError line naming the file and the key, before any
 run starts.
@@ -25,6 +35,7 @@ run starts.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import tomllib
@@ -33,7 +44,13 @@ from pathlib import Path
 
 from resettle.errors import ScenarioError
 from resettle.outcomes import COMPARABLE, DEFAULT_METRICS
-from resettle.params.scenario import Scenario, load_scenario, parameter_owner
+from resettle.params.scenario import (
+    SECTIONS,
+    Scenario,
+    check_name,
+    load_scenario,
+    parameter_owner,
+)
 from resettle.params.schema import unknown_key_message
 
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
@@ -42,6 +59,10 @@ SWEEP_KEYS = {"name", "scenarios", "design", "samples", "replications", "seed", 
 PARAM_KEYS = {"range", "values", "integer"}
 DEFAULT_LEVELS = 3  # full factorial of a range, and Morris grid levels (assumption: 3 and 4)
 MORRIS_LEVELS = 4
+# the fewest samples each design can be analysed with (docs in the module docstring)
+MIN_SAMPLES = {"latin_hypercube": (2, "points: one point varies nothing"),
+               "sobol": (2, "base points: the bootstrap of the indices needs two"),
+               "morris": (2, "trajectories: the spread (sigma) of the effects needs two")}
 
 
 @dataclass(frozen=True)
@@ -153,7 +174,7 @@ def _build(path: Path, raw: dict) -> SweepSpec:
     scenarios = _scenarios(path, table)
     factors = _factors(raw.get("parameters", {}), scenarios[0])
     spec = SweepSpec(
-        name=_text(table, "name"), scenarios=scenarios, factors=factors,
+        name=check_name("[sweep] name", _text(table, "name")), scenarios=scenarios, factors=factors,
         design=_choice(table, "design", DESIGNS), samples=_int(table, "samples", 1, 16),
         replications=_int(table, "replications", 1, 1), seed=_int(table, "seed", 0, 0),
         metrics=_metrics(table), years=_years(table, scenarios[0].horizon_years),
@@ -236,18 +257,56 @@ def _factors(params: dict, scenario: Scenario) -> tuple[Factor, ...]:
 
 def _factor(name: str, entry: object, scenario: Scenario) -> Factor:
     where = f"[parameters.{name}]"
-    if not isinstance(entry, dict) or not entry:
-        raise ScenarioError(f"{where}: give range = [low, high] or values = [...]")
+    if not isinstance(entry, dict):
+        raise ScenarioError(f"{where}: give a table: range = [low, high], values = [...] or "
+                            "nothing (its plausible range)")
     for key in entry:
         if key not in PARAM_KEYS:
             raise ScenarioError(unknown_key_message(where, key, PARAM_KEYS))
-    if ("range" in entry) == ("values" in entry):
+    if "range" in entry and "values" in entry:
         raise ScenarioError(f"{where}: give exactly one of range or values")
-    factor = _values_factor(name, entry, where) if "values" in entry else \
-        _range_factor(name, entry, where)
+    if not isinstance(entry.get("integer", False), bool):
+        raise ScenarioError(f"{where} integer: expected true or false")
+    default, meta = _declared(name)
+    if entry.get("integer") is True and (isinstance(default, bool)
+                                         or not isinstance(default, int)):
+        raise ScenarioError(f"{where} integer: {name} is not a whole-number parameter (its "
+                            f"default is {default!r}); remove integer = true")
+    if "values" in entry:
+        factor = _values_factor(name, entry, where)
+    elif "range" in entry:
+        factor = _range_factor(name, entry, where)
+    else:
+        factor = _plausible_factor(name, default, meta, where)
     for value in _extremes(factor):
         _check_value(scenario, name, value, where)
     return factor
+
+
+def _declared(name: str) -> tuple[object, dict]:
+    """The default and the declaration (unit, domain, plausible range...) of a parameter."""
+    section = SECTIONS[parameter_owner()[name]]
+    f = next(f for f in dataclasses.fields(section) if f.name == name)
+    default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+    return default, f.metadata
+
+
+def _plausible_factor(name: str, default: object, meta: dict, where: str) -> Factor:
+    """A factor over the parameter's plausible range (its choices; false and true)."""
+    if meta["choices"]:
+        return Factor(name=name, values=tuple(meta["choices"]))
+    if isinstance(default, bool):
+        return Factor(name=name, values=(False, True))
+    if meta["plausible"] is None or isinstance(default, tuple):
+        raise ScenarioError(f"{where}: {name} has no plausible range to sample; give "
+                            "values = [...]")
+    low, high = meta["plausible"]
+    if low == high:
+        raise ScenarioError(f"{where}: the plausible range of {name} is the single value "
+                            f"{low:g} (a figure of the seed); give range = [low, high]")
+    if isinstance(default, int):
+        return Factor(name=name, low=int(low), high=int(high), integer=True)
+    return Factor(name=name, low=float(low), high=float(high))
 
 
 def _values_factor(name: str, entry: dict, where: str) -> Factor:
@@ -268,10 +327,7 @@ def _range_factor(name: str, entry: dict, where: str) -> Factor:
     if low == high:
         raise ScenarioError(f"{where} range: empty range [{low}, {high}]; give values = "
                             f"[{low}] to fix it")
-    integer = entry.get("integer", False)
-    if not isinstance(integer, bool):
-        raise ScenarioError(f"{where} integer: expected true or false")
-    return Factor(name=name, low=low, high=high, integer=integer)
+    return Factor(name=name, low=low, high=high, integer=entry.get("integer", False))
 
 
 def _extremes(factor: Factor) -> list:
@@ -289,6 +345,11 @@ def _check_value(scenario: Scenario, name: str, value: object, where: str) -> No
 
 
 def _check_design(spec: SweepSpec) -> None:
+    if spec.design in MIN_SAMPLES:
+        need, why = MIN_SAMPLES[spec.design]
+        if spec.samples < need:
+            raise ScenarioError(f"[sweep] samples: {spec.samples} is too few for a "
+                                f"{spec.design} design; use at least {need} ({why})")
     if spec.design == "sobol" and spec.samples & (spec.samples - 1):
         raise ScenarioError(f"[sweep] samples: {spec.samples} is not a power of two, which a "
                             "Sobol design needs (e.g. 64, 128, 256)")
