@@ -2,10 +2,12 @@
 command line catches :class:`ResettleError` in one place (``resettle.cli.main``).
 
 ``ResettleError`` is a ``ValueError``, so code that guards against bad values catches it too.
+:func:`reason` words an ``OSError`` for such a line.
 """
 
 from __future__ import annotations
 
+import errno
 from typing import Self
 
 
@@ -42,3 +44,11 @@ class SweepError(ResettleError):
 class RunFailure(Exception):
     """A run that failed for a reason outside the user's input (its worker process died twice,
     say): one line and exit status 1, with nothing written."""
+
+
+def reason(err: OSError) -> str:
+    """An OSError as a short reason for a one-line message: 'No space left on device
+    (ENOSPC)'."""
+    code = errno.errorcode.get(err.errno or 0)
+    text = err.strerror or type(err).__name__
+    return f"{text} ({code})" if code else text

@@ -13,8 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from resettle.cli.parser import EXIT_INTERRUPTED
-from resettle.errors import ScenarioError
-from resettle.store.atomic import reason
+from resettle.errors import ScenarioError, reason
 
 OUTPUTS = Path("outputs")
 
@@ -35,18 +34,25 @@ def destination(out: Path, force: bool) -> Iterator[Path]:
         yield out
 
 
-def shown_names(scenarios) -> list[str]:
-    """The names figures may show: scenarios' and villages'."""
-    return [n for s in scenarios for n in (s.name, *s.community.village_names)]
+def recorded_names(record: dict, where: Path) -> dict[str, list[str]]:
+    """The names an output's record (``manifest.json``, ``sweep.json``) holds, as
+    :func:`resettle.text.fonts.names_shown` gives them."""
+    return {f"{where}: scenarios": [n for s in record.get("scenarios", []) for n in (
+        s.get("name", ""), *s.get("parameters", {}).get("village_names", ()))]}
 
 
-def check_study(what: str, runs: int, scenarios, workers: int | None, yes: bool) -> None:
-    """Refuse a study above the size ceilings (``resettle.experiments.limits``)."""
+def check_study(runs: int, scenarios, what: str, workers: int | None, yes: bool, *,
+                remote: bool = False) -> None:
+    """Refuse a study above the size ceilings (``resettle.experiments.limits``): ``what``
+    names the option that set the number of runs; ``remote`` (Dask) skips the local memory
+    estimate."""
     from resettle.experiments.executors import default_workers
     from resettle.experiments.limits import check_size
 
-    residents = max(s.community.residents for s in scenarios)
-    check_size(what, runs, residents, workers or default_workers(), yes)
+    biggest = max(scenarios, key=lambda s: s.community.residents)
+    where = f"{biggest.files[-1] if biggest.files else biggest.name}: [community] residents"
+    concurrent = None if remote else (workers or default_workers())
+    check_size(runs, what, biggest.community.residents, where, concurrent, yes)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -54,11 +60,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from resettle.experiments.run import run_scenarios
     from resettle.params.scenario import load_scenarios
     from resettle.reports.run import write_run
-    from resettle.text.fonts import check_fonts
+    from resettle.text.fonts import check_fonts, names_shown
 
     scenarios = load_scenarios(args.scenarios, args.years)
-    check_fonts(["en"], shown_names(scenarios))
-    check_study("--reps", args.reps * len(scenarios), scenarios, 1, args.yes)
+    check_fonts(["en"], names_shown(scenarios))  # the headline figure shows the names
+    check_study(args.reps * len(scenarios), scenarios, "--reps", 1, args.yes)
     out = args.out or OUTPUTS / f"run-{'-'.join(s.name for s in scenarios)}"
     with destination(out, args.force):
         result = run_scenarios(scenarios, args.reps, args.seed, progress=not args.quiet)
@@ -95,12 +101,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from resettle.experiments.compare import run_comparison
     from resettle.params.scenario import load_scenarios
     from resettle.reports.compare import write_comparison
-    from resettle.text.fonts import check_fonts
+    from resettle.text.fonts import check_fonts, names_shown
 
     scenarios = load_scenarios(args.scenarios, args.years)
-    check_study("--reps", args.reps * len(scenarios), scenarios, args.workers, args.yes)
+    check_study(args.reps * len(scenarios), scenarios, "--reps", args.workers, args.yes)
     out = args.out or OUTPUTS / f"compare-{'-'.join(s.name for s in scenarios)}"
-    check_fonts(args.lang, shown_names(scenarios))
+    check_fonts(args.lang, names_shown(scenarios))
     with destination(out, args.force):
         comp = run_comparison(scenarios, args.reps, args.seed, args.workers, args.metrics,
                               args.milestones, progress=not args.quiet)
@@ -115,14 +121,14 @@ def cmd_switch_year(args: argparse.Namespace) -> int:
     from resettle.experiments.switch_year import run_switch_year, switch_variants
     from resettle.params.scenario import load_scenario
     from resettle.reports.switch_year import write_switch_year
-    from resettle.text.fonts import check_fonts
+    from resettle.text.fonts import check_fonts, names_shown
 
     base = load_scenario(args.scenario)
     years = args.years if args.years is not None else list(range(base.horizon_years + 1))
     switch_variants(base, years)  # validate before running anything
-    check_study("--reps", args.reps * len(years), [base], args.workers, args.yes)
+    check_study(args.reps * len(years), [base], "--reps", args.workers, args.yes)
     out = args.out or OUTPUTS / f"switch-year-{base.name}"
-    check_fonts(args.lang, shown_names([base]))
+    check_fonts(args.lang, names_shown([base]))
     with destination(out, args.force):
         study = run_switch_year(base, years, args.reps, args.seed, args.workers,
                                 progress=not args.quiet, metrics=args.metrics)
@@ -144,7 +150,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     spec = load_sweep(args.spec) if args.spec else None
     if spec is not None:
         from resettle.experiments.sweep.design import planned_runs
-        check_study(str(args.spec), planned_runs(spec), spec.scenarios, args.workers, args.yes)
+        check_study(planned_runs(spec), spec.scenarios, f"{args.spec}: [sweep] samples, "
+                    "replications and [parameters]", args.workers, args.yes,
+                    remote=bool(args.scheduler))
     out = args.resume or args.out or OUTPUTS / f"sweep-{spec.name}"
     text = copy_spec_text(args.spec) if args.spec else None
     executor, workers, close = make_executor(args)
@@ -162,13 +170,23 @@ def cmd_sweep(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     except OSError as err:
-        print(f"resettle: cannot write {err.filename or out} ({reason(err)}); finished runs "
-              f"are saved in {out}; free the disk, then continue with 'resettle sweep "
-              f"--resume {out}'", file=sys.stderr)
+        print(sweep_write_failure(err, out), file=sys.stderr)
         return 1
     finally:
         close()
     return report_sweep(done)
+
+
+def sweep_write_failure(err: OSError, out: Path) -> str:
+    """The line for a sweep stopped by a failing file system: what is saved and what to do."""
+    import errno
+
+    what = f"resettle: cannot write {err.filename or out} ({reason(err)})"
+    fix = "free the disk" if err.errno in (errno.ENOSPC, errno.EDQUOT) else "fix the cause"
+    if not (out / "sweep.json").is_file():
+        return f"{what}; nothing was written; {fix}, then start the sweep again"
+    return (f"{what}; finished runs are saved in {out}; {fix}, then continue with "
+            f"'resettle sweep --resume {out}'")
 
 
 def make_executor(args: argparse.Namespace):
@@ -202,11 +220,13 @@ def report_sweep(done) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     """``resettle analyze``."""
     from resettle.experiments.sweep.analyse import analyse_sweep
+    from resettle.experiments.sweep.runner import sweep_record
     from resettle.reports.sweep import write_analysis
     from resettle.text.fonts import check_fonts
 
+    started = sweep_record(args.sweep_dir)  # before the lock: a mistyped directory is not made
     out = args.out or args.sweep_dir / "analysis"
-    check_fonts(args.lang)
+    check_fonts(args.lang, recorded_names(started, args.sweep_dir / "sweep.json"))
     with destination(out, args.force):
         analysis = analyse_sweep(args.sweep_dir, args.year)
         out = write_analysis(analysis, out, force=args.force, langs=args.lang,

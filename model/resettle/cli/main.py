@@ -10,8 +10,7 @@ import sys
 
 from resettle.cli.commands import COMMANDS
 from resettle.cli.parser import EXIT_INTERRUPTED, EXIT_USAGE, build_parser
-from resettle.errors import ResettleError, RunFailure
-from resettle.store.atomic import reason
+from resettle.errors import ResettleError, RunFailure, reason
 
 EXIT_FAILED = 1  # the work failed for a reason outside the user's input (the disk filled)
 

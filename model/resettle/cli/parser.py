@@ -15,10 +15,12 @@ from pathlib import Path
 from resettle._version import __version__
 from resettle.dashboard.serve import DEFAULT_HOST, DEFAULT_PORT, MAX_PORT
 from resettle.experiments.defaults import DEFAULT_REPS, SWITCH_YEAR_REPS
+from resettle.params.scenario import MAX_HORIZON_YEARS
 from resettle.store.tables import FORMATS
 from resettle.text.labels import LANGS
 
 EXIT_USAGE = 2  # a user's mistake
+MAX_LIST_RANGE = MAX_HORIZON_YEARS  # a list of years spans at most a horizon (0-100)
 EXIT_INTERRUPTED = 130  # the shell's code for a process stopped by Ctrl-C (128 + SIGINT)
 DESCRIPTION = "resettle: simulate governance schemes of a wholesale-resettlement community"
 
@@ -50,6 +52,9 @@ def int_list(text: str) -> list[int]:
             if hi and int(hi) < int(lo):
                 raise argparse.ArgumentTypeError(f"the range {part.strip()!r} runs backwards; "
                                                  f"write it low-high, e.g. {hi}-{lo}")
+            if hi and int(hi) - int(lo) > MAX_LIST_RANGE:
+                raise argparse.ArgumentTypeError(f"the range {part.strip()!r} is longer than "
+                                                 f"{MAX_LIST_RANGE + 1} years")
             values += list(range(int(lo), int(hi) + 1)) if hi else [int(lo)]
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected whole numbers like 3,5,10 or 0-15, "

@@ -37,7 +37,7 @@ from resettle.dashboard.model import (
 from resettle.outcomes import FOUR_MEASURES, SUBSCORES
 from resettle.sim.population import working_age
 from resettle.text.dashboard import choice_label, organisation_label, text, village_label
-from resettle.text.fonts import check_fonts, use_font
+from resettle.text.fonts import check_fonts, names_shown, use_font
 from resettle.text.labels import check_lang, metric_label, scenario_label
 
 COLOUR_MODES = ("attitude", "employment", "village")
@@ -309,7 +309,7 @@ def dashboard(lang: str = "en"):
     """The dashboard as a notebook cell's last line: ``dashboard(lang="zh")``. Raises
     ValueError for an unknown language and FontError (saying what to install) for Chinese
     without a Chinese font, before anything is drawn."""
-    check_fonts([check_lang(lang)])
+    check_fonts([check_lang(lang)], names_shown(scenario_choices().values()))
     return Dashboard(lang=lang)
 
 
@@ -319,7 +319,7 @@ def Page():
     or a missing Chinese font is shown as a message instead of a traceback."""
     try:
         lang = default_lang()
-        check_fonts([lang])
+        check_fonts([lang], names_shown(scenario_choices().values()))
     except ValueError as err:  # FontError is a ValueError too
         solara.Error(f"{LANG_ENV}: {err}")
         return

@@ -26,11 +26,10 @@ def serve(scenarios: list[Path], lang: str, host: str, port: int) -> None:
     that signals reach it). Raises ScenarioError or FontError (one line) before serving."""
     from resettle.dashboard.model import LANG_ENV, SCENARIO_FILES_ENV
     from resettle.params.scenario import load_scenario
-    from resettle.text.fonts import check_fonts
+    from resettle.text.fonts import check_fonts, names_shown
 
-    for path in scenarios:
-        load_scenario(path)  # a bad file stops here with one line (ScenarioError)
-    check_fonts([lang])  # no Chinese font: one line saying what to install (FontError)
+    loaded = [load_scenario(path) for path in scenarios]  # a bad file: one line (ScenarioError)
+    check_fonts([lang], names_shown(loaded))  # no font for them: one line saying what to install
     check_address(host, port)
     env = dict(os.environ, **{LANG_ENV: lang, SCENARIO_FILES_ENV: os.pathsep.join(
         str(p.resolve()) for p in scenarios)}, **NO_TELEMETRY)
@@ -43,7 +42,7 @@ def serve(scenarios: list[Path], lang: str, host: str, port: int) -> None:
 def check_address(host: str, port: int) -> None:
     """Refuse, in one line, an address this machine cannot serve on (not one of its own, or
     the port taken), before the server starts."""
-    from resettle.errors import ScenarioError
+    from resettle.errors import ScenarioError, reason
 
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
@@ -52,6 +51,5 @@ def check_address(host: str, port: int) -> None:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind(address)
     except OSError as err:
-        reason = err.strerror or type(err).__name__
-        raise ScenarioError(f"--host {host} --port {port}: cannot serve there ({reason})") \
-            from None
+        raise ScenarioError(f"--host {host} --port {port}: cannot serve there "
+                            f"({reason(err)})") from None

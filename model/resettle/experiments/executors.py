@@ -7,11 +7,13 @@ reached with ``distributed.Client(address, timeout=...)``; an unreachable one is
 error within ``SCHEDULER_TIMEOUT`` seconds.
 
 A worker process that dies (killed for memory, say) breaks a local pool and every job running
-on it. :class:`LocalPool` starts a fresh pool; the jobs that were running are suspects and run
-again one at a time, so a job that kills its worker a second time is known for certain: it
-becomes a :class:`WorkerDeath` (a sweep records it as a failed run and goes on), and the
-others finish normally. Dask retries a job whose worker died itself, then reports it as
-``KilledWorker``, which becomes a :class:`WorkerDeath` too.
+on it. :class:`LocalPool` starts a fresh pool; the jobs that were submitted and unfinished are
+suspects and run again one at a time, with nothing beside them, so a job that kills its worker
+a second time is known for certain: it becomes a :class:`WorkerDeath` (a sweep records it as a
+failed run and goes on), and the others finish normally. A pool that breaks again and again
+without any job finishing (workers that cannot start) stops the study. Dask retries a job
+whose worker died itself, then reports it as ``KilledWorker``, which becomes a
+:class:`WorkerDeath` too.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ SCHEDULER_TIMEOUT = 5  # seconds: issues 4 and 12 ask for one line within 10 s, 
 CONNECT_GRACE_S = 1  # after the timeout, how long the connecting thread may take to give up
 IN_FLIGHT_PER_WORKER = 4  # submitted-but-unfinished jobs per worker (bounds driver memory)
 RETRIES_AFTER_DEATH = 1  # issue 12: a job whose worker died is retried once, alone
+MAX_FRUITLESS_RESTARTS = 5  # assumption: restarts in a row with no job finished: broken pool
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -141,26 +144,34 @@ def run_bounded(executor: Executor, fn: Callable, jobs: Sequence,
                 limit: int) -> Iterator[tuple[int, object]]:
     """Run ``fn(job)`` for every job, keeping at most ``limit`` unfinished; yield (index of the
     job, its result or a :class:`WorkerDeath`) as they finish. A broken pool is restarted
-    when the executor can be (:class:`LocalPool`); otherwise its error propagates."""
+    when the executor can be (:class:`LocalPool`), up to MAX_FRUITLESS_RESTARTS times in a
+    row without a job finishing; otherwise its error propagates."""
     queue, suspects, deaths = deque(range(len(jobs))), deque(), Counter()
+    fruitless = 0
     while queue or suspects:
         pending: dict[Future, int] = {}
         try:
-            yield from _drain(executor, fn, jobs, limit, queue, suspects, pending)
+            for found in _drain(executor, fn, jobs, limit, queue, suspects, deaths, pending):
+                fruitless = 0
+                yield found
         except BrokenExecutor as err:
-            if not hasattr(executor, "restart"):
+            fruitless += 1
+            if not hasattr(executor, "restart") or fruitless > MAX_FRUITLESS_RESTARTS:
                 raise
             yield from _after_death(pending, suspects, deaths, _death_cause(err))
             executor.restart()
 
 
-def _drain(executor, fn, jobs, limit, queue, suspects, pending) -> Iterator[tuple[int, object]]:
-    """Submit and collect until nothing is left or the pool breaks; suspects run alone."""
+def _drain(executor, fn, jobs, limit, queue, suspects, deaths,
+           pending) -> Iterator[tuple[int, object]]:
+    """Submit and collect until nothing is left or the pool breaks. A suspect (a job that
+    was running when a worker died) runs alone: nothing else is submitted beside it."""
     while queue or suspects or pending:
         if suspects and not pending:
             _submit(executor, fn, jobs, suspects, pending)
-        while not suspects and queue and len(pending) < limit:
-            _submit(executor, fn, jobs, queue, pending)
+        if not suspects and not any(deaths[i] for i in pending.values()):
+            while queue and len(pending) < limit:
+                _submit(executor, fn, jobs, queue, pending)
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
             yield pending[future], _outcome(future)

@@ -4,99 +4,83 @@ beside its destination, then renamed into place.
 Nothing half-written is ever left at the destination, and an old result is never lost:
 
 * a directory is filled in ``.<name>.new-<pid>-<random>`` and renamed into place; an old
-  directory it replaces (``--force``) is first renamed aside to ``.<name>.old-<pid>-<random>``
-  and deleted only once the new one is in place;
+  directory it replaces (``--force``) is first renamed aside to ``.<name>.old-<pid>-<random>``,
+  and once the new one is in place renamed to ``.<name>.del-<pid>-<random>`` and deleted;
 * a file is written as ``.tmp-<name>`` and renamed over the old one (a sweep discards such
   leftovers on resume).
 
-A process killed half-way leaves at most such a temporary directory beside the destination.
-The next write to that destination (:func:`recover`) removes the leftovers of dead
-processes, and puts an old result that was renamed aside back if nothing replaced it.
-:func:`check_destination` tries the destination before any computing: it can be created and
-written, its name is not too long, and it is not an existing result unless ``force``.
+Directories are written holding the destination's lock (:mod:`resettle.store.lock`), so a
+temporary directory found beside a destination while holding its lock was left by a process
+that died. :func:`recover` puts back an old result that was renamed aside and not replaced,
+and removes every other leftover; it runs before the destination is checked, so a result set
+aside by a killed ``--force`` is back in place before anything decides whether it may be
+replaced. :func:`check_destination` tries the destination before any computing: its name is
+not too long, its folder can be created and written and has room, it is not an existing
+result unless ``force``, and it is a directory that can be replaced (not a mount point, not
+the current directory or one above it).
 """
 
 from __future__ import annotations
 
-import errno
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from resettle.errors import OutputError
+from resettle.errors import OutputError, reason
+from resettle.store.lock import output_lock
 
-PROBE_BYTES = 64 * 1024  # written and removed to see that the destination takes data
+PROBE_BYTES = 64 * 1024  # assumption: a write this size shows the destination takes data
 MIN_FREE_BYTES = 8 * 1024 * 1024  # assumption: about the largest default result (a compare
 # with figures in two languages is 1-3 MiB); a bigger one that fills the disk fails in one line
-NEW, OLD = "new", "old"  # the two kinds of temporary directory beside a destination
-TEMP_SUFFIX_BYTES = 8  # the random end tempfile.mkdtemp adds to a temporary name
-PATH_MARGIN_BYTES = 64  # the longest path inside a result, beyond its directory
+NEW, OLD, DEL, TRY = "new", "old", "del", "try"  # kinds of temporary directory beside a result
+OCCUPIED = "choose another --out or pass --force"
+
+__all__ = ["check_destination", "recover", "write_atomically"]
 
 
-def check_destination(out: Path, force: bool, try_writing: bool = True) -> None:
+def check_destination(out: Path, force: bool, try_writing: bool = True,
+                      occupied: str = OCCUPIED) -> None:
     """Refuse, in one line, a destination that cannot take a result: an existing file, an
-    existing non-empty directory (unless ``force``), a name too long for its file system, or
+    existing non-empty directory (unless ``force``; ``occupied`` says what to do instead), a
+    directory that cannot be replaced, a name too long for its file system, or
     (``try_writing``) a folder that cannot be written (read-only, full, no permission)."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is a file, not a directory; choose another --out")
-    if out.exists() and any(out.iterdir()) and not force:
-        raise OutputError(f"{out}: output directory exists and is not empty; "
-                          "choose another --out or pass --force")
-    check_name_length(out)
-    make_parent(out)
-    recover(out)
-    if try_writing:
-        probe(out.parent, out.name)
+    with output_lock(out):
+        recover(out)
+        if out.exists() and any(out.iterdir()) and not force:
+            raise OutputError(f"{out}: output directory exists and is not empty; {occupied}")
+        check_replaceable(out)
+        if try_writing:
+            probe(out.parent, out.name)
 
 
-def check_name_length(out: Path) -> None:
-    """Refuse a name (or its temporary sibling's) longer than the file system allows."""
-    folder = nearest_existing(out.parent)
-    try:
-        name_max = os.pathconf(folder, "PC_NAME_MAX")
-        path_max = os.pathconf(folder, "PC_PATH_MAX")
-    except (OSError, ValueError):
-        name_max, path_max = 255, 4096
-    name = len(os.fsencode(out.name))
-    extra = len(os.fsencode(temporary_prefix(out, OLD))) - name + TEMP_SUFFIX_BYTES
-    if name + extra > name_max:
-        raise OutputError(f"{out}: the name is too long ({name} bytes; an output directory's "
-                          f"name may have at most {name_max - extra} on this file system); "
-                          "choose a shorter --out")
-    if len(os.fsencode(out.absolute())) + PATH_MARGIN_BYTES > path_max:
-        raise OutputError(f"{out}: the path is too long (this file system allows {path_max} "
-                          f"bytes and a result needs {PATH_MARGIN_BYTES} more); choose a "
-                          "shorter --out")
-
-
-def nearest_existing(folder: Path) -> Path:
-    """``folder`` or its nearest existing ancestor."""
-    folder = folder.absolute()
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    return folder
-
-
-def make_parent(out: Path) -> None:
-    """Create the destination's folder, or say in one line why it cannot be."""
-    above = nearest_existing(out.parent)
-    if not above.is_dir():
-        raise OutputError(f"{out}: {above} is a file, not a folder; choose another --out")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise OutputError(f"{out}: cannot create its folder ({reason(err)}); choose another "
-                          "--out") from None
+def check_replaceable(out: Path) -> None:
+    """Refuse an existing directory that cannot be renamed aside: a mount point, or the
+    current directory or one above it."""
+    if not out.exists():
+        return
+    here, resolved = Path.cwd().resolve(), out.resolve()
+    if os.path.ismount(resolved):
+        why = "it is a mount point"
+    elif resolved == here or resolved in here.parents:
+        why = "it is the current directory or one above it"
+    else:
+        return
+    raise OutputError(f"{out}: cannot be replaced ({why}); write into a new folder inside "
+                      f"it, e.g. --out {out / 'result'}")
 
 
 def probe(folder: Path, name: str) -> None:
-    """Create, write, sync and remove a small temporary directory in ``folder``."""
+    """Create, write, sync and remove a small temporary directory in ``folder``; refuse a
+    disk with less than MIN_FREE_BYTES free."""
     tmp = None
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{name[:32]}.probe-", dir=folder))
+        tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(name, TRY), dir=folder))
         with open(tmp / "probe", "wb") as handle:
             handle.write(b"\0" * PROBE_BYTES)
             handle.flush()
@@ -114,24 +98,18 @@ def probe(folder: Path, name: str) -> None:
                           "--out or free the disk")
 
 
-def reason(err: OSError) -> str:
-    """An OSError as a short reason: 'No space left on device (ENOSPC)'."""
-    code = errno.errorcode.get(err.errno or 0)
-    text = err.strerror or type(err).__name__
-    return f"{text} ({code})" if code else text
-
-
 def write_atomically(out: Path, fill: Callable[[Path], None], force: bool = False, *,
                      directory: bool = True) -> Path:
     """Create ``out`` by calling ``fill(tmp)`` on a temporary path beside it and renaming the
     result into place. A directory (the default) must not exist unless ``force``, and is
-    replaced whole (the old one kept until the new one is in place); a file
+    replaced whole (the old one kept until the new one is in place), holding its lock; a file
     (``directory=False``) always replaces the old one."""
     try:
-        if directory:  # tried before the computing (check_destination); now write
-            check_destination(out, force, try_writing=False)
-            return _replace_directory(out, fill)
-        return _replace_file(out, fill)
+        if directory:
+            with output_lock(out):  # tried before the computing (check_destination); now write
+                check_destination(out, force, try_writing=False)
+                return _replace_directory(Path(out), fill)
+        return _replace_file(Path(out), fill)
     except OSError as err:  # e.g. the disk filled: name the result, not a temporary file
         raise OSError(err.errno, err.strerror, str(out)) from err
 
@@ -149,11 +127,11 @@ def _replace_file(out: Path, fill: Callable[[Path], None]) -> Path:
 
 
 def _replace_directory(out: Path, fill: Callable[[Path], None]) -> Path:
-    tmp = _make_temporary(out, NEW)
-    old = None
+    tmp, old = _make_temporary(out, NEW), None
     try:
         fill(tmp)
         tmp.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; results are not
+        sync_tree(tmp)  # on disk before the old result may go (a power cut, not only a kill)
         old = _set_aside(out)
         os.replace(tmp, out)
     except BaseException:
@@ -162,8 +140,23 @@ def _replace_directory(out: Path, fill: Callable[[Path], None]) -> Path:
             os.replace(old, out)  # the new one did not go in: the old one comes back
         raise
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        _discard(out, old)
     return out
+
+
+def sync_tree(folder: Path) -> None:
+    """Flush every file under ``folder``, then the folders themselves, to the disk."""
+    for path in sorted(folder.rglob("*"), key=lambda p: p.is_dir()):
+        _fsync(path)
+    _fsync(folder)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _set_aside(out: Path) -> Path | None:
@@ -171,28 +164,35 @@ def _set_aside(out: Path) -> Path | None:
     if not out.exists():
         return None
     old = _make_temporary(out, OLD)
-    os.replace(out, old)  # onto the empty directory just made: atomic
+    try:
+        os.replace(out, old)  # onto the empty directory just made: atomic
+    except BaseException:
+        old.rmdir()
+        raise
     return old
 
 
-def temporary_prefix(out: Path, kind: str) -> str:
-    """The name's start of ``out``'s temporary directories of ``kind`` made by this process."""
-    return f".{out.name}.{kind}-{os.getpid()}-"
+def _discard(out: Path, old: Path) -> None:
+    """Delete a replaced result: first renamed to a kind that recovery never puts back."""
+    doomed = _make_temporary(out, DEL)
+    os.replace(old, doomed)
+    shutil.rmtree(doomed, ignore_errors=True)
+
+
+def temporary_prefix(name: str, kind: str) -> str:
+    """The start of the name of a temporary directory of ``kind`` beside result ``name``."""
+    return f".{name}.{kind}-{os.getpid()}-"
 
 
 def _make_temporary(out: Path, kind: str) -> Path:
-    return Path(tempfile.mkdtemp(prefix=temporary_prefix(out, kind), dir=out.parent))
+    return Path(tempfile.mkdtemp(prefix=temporary_prefix(out.name, kind), dir=out.parent))
 
 
-def leftovers(out: Path) -> list[tuple[Path, str, int]]:
-    """``out``'s temporary directories: (path, kind, pid of the process that made it)."""
-    found = []
-    for path in out.parent.glob(f".{glob_escape(out.name)}.*-*-*"):
-        kind, _, rest = path.name[len(out.name) + 2:].partition("-")
-        pid = rest.partition("-")[0]
-        if kind in (NEW, OLD) and pid.isdigit() and path.is_dir():
-            found.append((path, kind, int(pid)))
-    return found
+def leftovers(out: Path) -> list[tuple[Path, str]]:
+    """``out``'s temporary directories: (path, kind)."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.({NEW}|{OLD}|{DEL}|{TRY})-\d+-[a-z0-9_]{{8}}")
+    return [(p, m.group(1)) for p in out.parent.glob(f".{glob_escape(out.name)}.*")
+            if (m := pattern.fullmatch(p.name)) and p.is_dir()]
 
 
 def glob_escape(name: str) -> str:
@@ -201,28 +201,14 @@ def glob_escape(name: str) -> str:
 
 
 def recover(out: Path) -> None:
-    """Clean up after processes that were killed while writing ``out``: put back an old
-    result that was renamed aside and not replaced, remove every other leftover."""
-    for path, kind, pid in leftovers(out):
-        if pid_alive(pid):
-            continue
+    """Clean up after processes that died while writing ``out`` (call it holding ``out``'s
+    lock): put back an old result that was renamed aside and not replaced, remove every other
+    leftover."""
+    for path, kind in sorted(leftovers(out), key=lambda found: found[1] != OLD):
         if kind == OLD and not out.exists():
             os.replace(path, out)
         else:
             shutil.rmtree(path, ignore_errors=True)
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id runs on this machine (this process counts)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, under another user
-        return True
-    return True
 
 
 def current_umask() -> int:

@@ -1,13 +1,18 @@
 """One process at a time per output directory.
 
 ``with output_lock(out): ...`` holds an exclusive ``flock`` on ``.<name>.lock`` beside the
-directory (``out`` itself may not exist yet, or be replaced whole). A second process that
-wants the same directory gets one line naming the holder's process id and when it started,
-and exit status 2. The operating system releases the lock when its process dies, however it
-dies, so a lock left by a killed process is stale by construction: the next process takes it
-over (the file's contents are only the message). Locks are advisory and local to one
-machine's view of the file system; on network file systems without ``flock`` the lock is
-a best effort.
+directory (``out`` itself may not exist yet, or be replaced whole; a symbolic link is followed,
+so two spellings of one directory share a lock). A second process that wants the same
+directory gets one line naming the holder's process id and when it started, and exit status 2.
+Within one process the lock is re-entrant: a command holds it from its first check to its last
+write, and :func:`resettle.store.atomic.write_atomically` takes it again around the write.
+
+The operating system releases the lock when its process dies, however it dies, so a lock left
+by a killed process is stale by construction: the next process takes it over (the file's
+contents are only the message). While the lock is held, whatever temporary directory of
+``out`` is found beside it was left by a process that died (:func:`resettle.store.atomic.recover`).
+Locks are advisory and as good as the file system's ``flock``; on network file systems
+without it they are a best effort.
 """
 
 from __future__ import annotations
@@ -19,34 +24,48 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from resettle.errors import OutputError
-from resettle.store.atomic import check_name_length, make_parent, reason
+from resettle.errors import OutputError, reason
+from resettle.store.paths import check_name_length, make_parent
 from resettle.store.provenance import now
+
+HELD: dict[Path, list[int]] = {}  # lock file -> [file descriptor, depth] held by this process
 
 
 def lock_path(out: Path) -> Path:
-    """Where ``out``'s lock lives: beside it."""
+    """Where ``out``'s lock lives: beside it (links followed)."""
+    out = Path(out).resolve()
     return out.parent / f".{out.name}.lock"
+
+
+def holds_lock(out: Path) -> bool:
+    """Whether this process holds ``out``'s lock."""
+    return lock_path(out) in HELD
 
 
 @contextmanager
 def output_lock(out: Path) -> Iterator[Path]:
-    """Hold ``out``'s lock for the ``with`` block; refuse in one line if another process
-    holds it."""
+    """Hold ``out``'s lock for the ``with`` block (re-entrant); refuse in one line if another
+    process holds it."""
     out = Path(out)
-    path = lock_path(out)
     check_name_length(out)
     make_parent(out)
-    try:
-        fd = _acquire(path, out)
-    except OSError as err:
-        raise OutputError(f"{out}: cannot create its lock file {path.name} ({reason(err)}); "
-                          "choose another --out") from None
+    path = lock_path(out)
+    if path in HELD:
+        HELD[path][1] += 1
+    else:
+        try:
+            HELD[path] = [_acquire(path, out), 1]
+        except OSError as err:
+            raise OutputError(f"{out}: cannot create its lock file {path.name} "
+                              f"({reason(err)}); choose another --out") from None
     try:
         yield path
     finally:
-        path.unlink(missing_ok=True)
-        os.close(fd)
+        HELD[path][1] -= 1
+        if HELD[path][1] == 0:
+            fd = HELD.pop(path)[0]
+            path.unlink(missing_ok=True)
+            os.close(fd)
 
 
 def _acquire(path: Path, out: Path) -> int:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -145,23 +145,36 @@ def use_font(lang: str) -> Iterator[None]:
         yield
 
 
-def check_fonts(langs: list[str] | tuple[str, ...], names: Iterable[str] = ()) -> None:
+def check_fonts(langs: list[str] | tuple[str, ...],
+                names: Mapping[str, Iterable[str]] | None = None) -> None:
     """Fail early (FontError, one line) when a requested language has no usable font, or
-    when the ``names`` that figures show (scenarios, villages) use characters that no
-    installed font has; a font found for them is used as a fallback in every language."""
+    when names that figures show (``names``: where they were set -> the names, e.g.
+    ``"a.toml: [community] village_names"``) use characters that no installed font has; a
+    font found for them is used as a fallback in every language."""
     for lang in langs:
         font_families(lang)
-    missing = uncovered("".join(names))
-    if not missing:
-        return
-    family = cjk_family_for(missing)
-    if family is None:
-        shown = "".join(sorted(set(missing))[:8])
-        raise FontError(f"the names use characters no installed font has ({shown!r}); "
-                        "install fonts-noto-cjk (Debian/Ubuntu: apt install fonts-noto-cjk), "
-                        "or use other names")
-    if family not in NAME_FALLBACKS:
-        NAME_FALLBACKS.append(family)
+    for where, texts in (names or {}).items():
+        missing = uncovered("".join(texts))
+        if not missing:
+            continue
+        family = family_for(missing)
+        if family is None:
+            shown = "".join(sorted(set(missing))[:8])
+            raise FontError(f"{where}: no installed font has the characters {shown!r}; install "
+                            "a font for them (for Chinese: fonts-noto-cjk), or use other names")
+        if family not in NAME_FALLBACKS:
+            NAME_FALLBACKS.append(family)
+
+
+def names_shown(scenarios: Iterable) -> dict[str, list[str]]:
+    """The names figures may show, by where they were set (for :func:`check_fonts`): each
+    scenario's name and its villages'."""
+    names: dict[str, list[str]] = {}
+    for s in scenarios:
+        where = s.files[-1] if s.files else s.name
+        names[f"{where}: [scenario] name"] = [s.name]
+        names[f"{where}: [community] village_names"] = list(s.community.village_names)
+    return names
 
 
 def uncovered(text: str) -> str:
@@ -175,13 +188,23 @@ def uncovered(text: str) -> str:
     return "".join(c for c in chars if ord(c) not in charmap)
 
 
-def cjk_family_for(text: str) -> str | None:
-    """A family that has every character of ``text`` (looking in the CJK fonts too)."""
+def family_for(text: str) -> str | None:
+    """A family that has every character of ``text``: the CJK families first (registered with
+    matplotlib if installed where fontconfig knows them), then any other installed family."""
     try:
         cjk_family()  # registers the installed CJK fonts with matplotlib
     except FontError:
-        return None
-    return _best(text)
+        pass
+    found = _best(text)
+    if found is not None:
+        return found
+    seen: set[str] = set()
+    for entry in font_manager.fontManager.ttflist:
+        if entry.name not in seen:
+            seen.add(entry.name)
+            if covers(entry, text):
+                return entry.name
+    return None
 
 
 def with_font[T](draw: Callable[..., T]) -> Callable[..., T]:

@@ -19,6 +19,7 @@ from resettle.analysis import sensitivity
 from resettle.analysis.discovery import PrimResult, prim
 from resettle.errors import ScenarioError, SweepError
 from resettle.experiments.sweep.design import unit_points
+from resettle.experiments.sweep.runner import sweep_record
 from resettle.experiments.sweep.spec import SweepSpec, load_sweep
 
 DIFFERENCE = "difference"
@@ -47,8 +48,7 @@ class SweepAnalysis:
 
 def load_results(out: Path) -> tuple[SweepSpec, pd.DataFrame, pd.DataFrame]:
     """Spec, design points and results of a finished sweep directory."""
-    if not (out / "sweep.json").exists():
-        raise SweepError(f"{out}: not a sweep directory (no sweep.json)")
+    sweep_record(out)
     if not (out / "results.parquet").exists():
         raise SweepError(f"{out}: the sweep is not finished (no results.parquet); "
                          f"continue it with 'resettle sweep --resume {out}'")

@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from resettle.errors import OutputError, SweepError
+from resettle.errors import SweepError
 from resettle.experiments.executors import IN_FLIGHT_PER_WORKER, WorkerDeath, run_bounded
 from resettle.experiments.jobs import Job, JobFailure, JobResult, try_job
 from resettle.experiments.sweep.design import design_points
@@ -104,11 +104,9 @@ def prepare(spec: SweepSpec, out: Path, spec_text: str,
         points.to_parquet(tmp / "points.parquet", index=False)
         write_json(tmp / "sweep.json", info)
 
-    if out.is_dir() and any(out.iterdir()):
-        raise OutputError(f"{out}: output directory exists and is not empty; use --resume "
-                          f"{out} to continue it, or another --out")
-    check_destination(out, force=True)  # an empty directory may be there; the disk is tried
-    write_atomically(out, fill, force=True)
+    check_destination(out, force=False,
+                      occupied=f"use --resume {out} to continue it, or another --out")
+    write_atomically(out, fill, force=True)  # an empty directory may be there
     return points
 
 
@@ -117,10 +115,8 @@ def reopen(out: Path, spec: SweepSpec | None,
     """Open an existing sweep directory; refuse a different spec or (unless
     ``allow_code_change``) a changed model, naming the difference. Returns the stored spec,
     the design points and the model's change (None if it is the same)."""
-    if not out.is_dir() or not (out / "sweep.json").exists():
-        raise SweepError(f"{out}: not a sweep directory (no sweep.json)")
+    started = sweep_record(out)
     stored = load_sweep(out / "spec.toml")
-    started = json.loads((out / "sweep.json").read_text("utf-8"))
     if stored.digest() != started.get("digest"):
         raise SweepError(f"{out}: its scenario files changed since the sweep started: "
                          f"{difference(started.get('fingerprint', {}), stored.fingerprint())}")
@@ -150,6 +146,13 @@ def code_difference(started: dict) -> str | None:
         if current.get(package) != version:
             return f"{package} {version} is now {current.get(package)}"
     return None
+
+
+def sweep_record(out: Path) -> dict:
+    """The ``sweep.json`` of a sweep directory; SweepError if ``out`` is not one."""
+    if not (out / "sweep.json").is_file():
+        raise SweepError(f"{out}: not a sweep directory (no sweep.json)")
+    return json.loads((out / "sweep.json").read_text("utf-8"))
 
 
 def difference(a: dict, b: dict) -> str:
@@ -287,6 +290,8 @@ def run_sweep(out: Path, executor: Executor, workers: int, spec: SweepSpec | Non
               allow_code_change: bool = False) -> SweepOutcome:
     """Start (``spec`` + ``spec_text``) or resume a sweep in ``out``, holding its lock;
     ``argv`` is the command recorded in sweep.json."""
+    if resume or retry_failed:
+        sweep_record(out)  # before the lock: a mistyped directory is not created
     with output_lock(out):
         return _run_sweep(out, executor, workers, spec, spec_text, resume or retry_failed,
                           retry_failed, progress, argv, allow_code_change)
@@ -300,26 +305,35 @@ def _run_sweep(out, executor, workers, spec, spec_text, resume, retry_failed, pr
         probe(out / "shards", "shard")  # before any run: the disk takes a shard
     else:
         points = prepare(spec, out, spec_text, argv)
+    start_session(out, changed)
     jobs = sweep_jobs(spec, points)
     todo = pending_jobs(jobs, out, retry_failed)
     failed = execute(todo, executor, workers, ShardWriter(out), progress)
     complete = not failed_keys(out) and len(finished_keys(out)) == len(jobs)
     if complete:
         consolidate(out, spec)
-    record_timing(out, len(todo), time.perf_counter() - start, changed)
+    record_timing(out, len(todo), time.perf_counter() - start)
     return SweepOutcome(out, len(jobs), len(todo), failed, complete,
                         time.perf_counter() - start)
 
 
-def record_timing(out: Path, ran: int, seconds: float, code_change: str | None = None) -> None:
-    """Append this session's timing (and the model's change it was allowed) to sweep.json."""
+def start_session(out: Path, code_change: str | None) -> None:
+    """Record in sweep.json, before any run, the session starting now: the model's source
+    digest and git commit, and the change of model it was allowed (if any), so that shards
+    from a changed model are on record even if the session is killed."""
     info = json.loads((out / "sweep.json").read_text("utf-8"))
-    session = {"ended": now(), "runs": ran, "seconds": round(seconds, 2),
-               "source_digest": source_digest(), "git_commit": git_commit()}
+    session = {"started": now(), "source_digest": source_digest(), "git_commit": git_commit()}
     if code_change:
         session["code_change_allowed"] = code_change
     info.setdefault("sessions", []).append(session)
-    info["seconds"] = round(sum(s["seconds"] for s in info["sessions"]), 2)
+    write_file(out / "sweep.json", lambda p: write_json(p, info))
+
+
+def record_timing(out: Path, ran: int, seconds: float) -> None:
+    """Complete this session's entry in sweep.json: when it ended, its runs and time."""
+    info = json.loads((out / "sweep.json").read_text("utf-8"))
+    info["sessions"][-1].update({"ended": now(), "runs": ran, "seconds": round(seconds, 2)})
+    info["seconds"] = round(sum(s.get("seconds", 0) for s in info["sessions"]), 2)
     write_file(out / "sweep.json", lambda p: write_json(p, info))  # resume reads it
 
 
