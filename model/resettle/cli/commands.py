@@ -42,17 +42,23 @@ def recorded_names(record: dict, where: Path) -> dict[str, list[str]]:
 
 
 def check_study(runs: int, scenarios, what: str, workers: int | None, yes: bool, *,
-                remote: bool = False) -> None:
+                remote: bool = False, factors=()) -> None:
     """Refuse a study above the size ceilings (``resettle.experiments.limits``): ``what``
-    names the option that set the number of runs; ``remote`` (Dask) skips the local memory
-    estimate."""
+    names the option that set the number of runs; ``factors`` (a sweep's) may vary the
+    residents beyond the scenarios'; ``remote`` (Dask) skips the local memory estimate."""
     from resettle.experiments.executors import default_workers
     from resettle.experiments.limits import check_size
 
     biggest = max(scenarios, key=lambda s: s.community.residents)
+    residents = biggest.community.residents
     where = f"{biggest.files[-1] if biggest.files else biggest.name}: [community] residents"
+    for factor in factors:
+        if factor.name == "residents":
+            largest = max(factor.values) if factor.categorical else factor.high
+            if largest > residents:
+                residents, where = int(largest), f"{what}: [parameters.residents]"
     concurrent = None if remote else (workers or default_workers())
-    check_size(runs, what, biggest.community.residents, where, concurrent, yes)
+    check_size(runs, what, residents, where, concurrent, yes)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -150,9 +156,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     spec = load_sweep(args.spec) if args.spec else None
     if spec is not None:
         from resettle.experiments.sweep.design import planned_runs
-        check_study(planned_runs(spec), spec.scenarios, f"{args.spec}: [sweep] samples, "
-                    "replications and [parameters]", args.workers, args.yes,
-                    remote=bool(args.scheduler))
+        check_study(planned_runs(spec), spec.scenarios, str(args.spec), args.workers,
+                    args.yes, remote=bool(args.scheduler), factors=spec.factors)
     out = args.resume or args.out or OUTPUTS / f"sweep-{spec.name}"
     text = copy_spec_text(args.spec) if args.spec else None
     executor, workers, close = make_executor(args)

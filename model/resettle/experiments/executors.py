@@ -11,7 +11,8 @@ on it. :class:`LocalPool` starts a fresh pool; the jobs that were submitted and 
 suspects and run again one at a time, with nothing beside them, so a job that kills its worker
 a second time is known for certain: it becomes a :class:`WorkerDeath` (a sweep records it as a
 failed run and goes on), and the others finish normally. A pool that breaks again and again
-without any job finishing (workers that cannot start) stops the study. Dask retries a job
+without any job succeeding is tried with a trivial job; if that breaks it too (workers that
+cannot start), the study stops. Dask retries a job
 whose worker died itself, then reports it as ``KilledWorker``, which becomes a
 :class:`WorkerDeath` too.
 """
@@ -42,7 +43,10 @@ SCHEDULER_TIMEOUT = 5  # seconds: issues 4 and 12 ask for one line within 10 s, 
 CONNECT_GRACE_S = 1  # after the timeout, how long the connecting thread may take to give up
 IN_FLIGHT_PER_WORKER = 4  # submitted-but-unfinished jobs per worker (bounds driver memory)
 RETRIES_AFTER_DEATH = 1  # issue 12: a job whose worker died is retried once, alone
-MAX_FRUITLESS_RESTARTS = 5  # assumption: restarts in a row with no job finished: broken pool
+MAX_FRUITLESS_RESTARTS = 5  # assumption: restarts in a row with no job succeeding, then the
+# fresh pool is tried with a trivial job (a streak of runs that kill their workers is not a
+# broken pool; workers that cannot start are)
+POOL_PROBE_TIMEOUT_S = 120  # assumption: far longer than starting a worker process takes
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -144,8 +148,9 @@ def run_bounded(executor: Executor, fn: Callable, jobs: Sequence,
                 limit: int) -> Iterator[tuple[int, object]]:
     """Run ``fn(job)`` for every job, keeping at most ``limit`` unfinished; yield (index of the
     job, its result or a :class:`WorkerDeath`) as they finish. A broken pool is restarted
-    when the executor can be (:class:`LocalPool`), up to MAX_FRUITLESS_RESTARTS times in a
-    row without a job finishing; otherwise its error propagates."""
+    when the executor can be (:class:`LocalPool`); after MAX_FRUITLESS_RESTARTS restarts in a
+    row with no job succeeding, the fresh pool must run a trivial job, else the error
+    propagates (workers that cannot start). Without ``restart`` the error propagates."""
     queue, suspects, deaths = deque(range(len(jobs))), deque(), Counter()
     fruitless = 0
     while queue or suspects:
@@ -155,11 +160,27 @@ def run_bounded(executor: Executor, fn: Callable, jobs: Sequence,
                 fruitless = 0
                 yield found
         except BrokenExecutor as err:
-            fruitless += 1
-            if not hasattr(executor, "restart") or fruitless > MAX_FRUITLESS_RESTARTS:
+            if not hasattr(executor, "restart"):
                 raise
-            yield from _after_death(pending, suspects, deaths, _death_cause(err))
+            succeeded = False
+            for found in _after_death(pending, suspects, deaths, _death_cause(err)):
+                succeeded |= not isinstance(found[1], WorkerDeath)
+                yield found
+            fruitless = 0 if succeeded else fruitless + 1
             executor.restart()
+            if fruitless >= MAX_FRUITLESS_RESTARTS:
+                if not _pool_works(executor):
+                    raise
+                fruitless = 0
+
+
+def _pool_works(executor: Executor) -> bool:
+    """Whether a (fresh) pool runs a trivial job: False for workers that cannot start."""
+    try:
+        executor.submit(os.getpid).result(timeout=POOL_PROBE_TIMEOUT_S)
+    except (BrokenExecutor, TimeoutError):
+        return False
+    return True
 
 
 def _drain(executor, fn, jobs, limit, queue, suspects, deaths,

@@ -38,7 +38,7 @@ MIN_FREE_BYTES = 8 * 1024 * 1024  # assumption: about the largest default result
 NEW, OLD, DEL, TRY = "new", "old", "del", "try"  # kinds of temporary directory beside a result
 OCCUPIED = "choose another --out or pass --force"
 
-__all__ = ["check_destination", "recover", "write_atomically"]
+__all__ = ["check_destination", "leftovers", "recover", "write_atomically"]
 
 
 def check_destination(out: Path, force: bool, try_writing: bool = True,
@@ -52,16 +52,19 @@ def check_destination(out: Path, force: bool, try_writing: bool = True,
         raise OutputError(f"{out}: exists and is a file, not a directory; choose another --out")
     with output_lock(out):
         recover(out)
+        check_replaceable(out)
         if out.exists() and any(out.iterdir()) and not force:
             raise OutputError(f"{out}: output directory exists and is not empty; {occupied}")
-        check_replaceable(out)
         if try_writing:
             probe(out.parent, out.name)
 
 
 def check_replaceable(out: Path) -> None:
-    """Refuse an existing directory that cannot be renamed aside: a mount point, or the
-    current directory or one above it."""
+    """Refuse a destination that cannot be renamed aside: a symbolic link, a mount point, or
+    the current directory or one above it."""
+    if out.is_symlink():
+        raise OutputError(f"{out}: is a symbolic link, which a result cannot replace; give "
+                          f"the real path ({out.resolve()})")
     if not out.exists():
         return
     here, resolved = Path.cwd().resolve(), out.resolve()
@@ -174,8 +177,11 @@ def _set_aside(out: Path) -> Path | None:
 
 def _discard(out: Path, old: Path) -> None:
     """Delete a replaced result: first renamed to a kind that recovery never puts back."""
-    doomed = _make_temporary(out, DEL)
-    os.replace(old, doomed)
+    try:
+        doomed = _make_temporary(out, DEL)
+        os.replace(old, doomed)
+    except OSError:  # the new result is in place whatever happens here
+        doomed = old
     shutil.rmtree(doomed, ignore_errors=True)
 
 

@@ -4,8 +4,9 @@
 directory (``out`` itself may not exist yet, or be replaced whole; a symbolic link is followed,
 so two spellings of one directory share a lock). A second process that wants the same
 directory gets one line naming the holder's process id and when it started, and exit status 2.
-Within one process the lock is re-entrant: a command holds it from its first check to its last
-write, and :func:`resettle.store.atomic.write_atomically` takes it again around the write.
+Within one thread the lock is re-entrant: a command holds it from its first check to its last
+write, and :func:`resettle.store.atomic.write_atomically` takes it again around the write;
+another thread of the same process is refused like another process.
 
 The operating system releases the lock when its process dies, however it dies, so a lock left
 by a killed process is stale by construction: the next process takes it over (the file's
@@ -20,6 +21,7 @@ from __future__ import annotations
 import fcntl
 import os
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +30,7 @@ from resettle.errors import OutputError, reason
 from resettle.store.paths import check_name_length, make_parent
 from resettle.store.provenance import now
 
-HELD: dict[Path, list[int]] = {}  # lock file -> [file descriptor, depth] held by this process
+HELD: dict[Path, list[int]] = {}  # lock file -> [descriptor, depth, thread] held by this process
 
 
 def lock_path(out: Path) -> Path:
@@ -51,10 +53,13 @@ def output_lock(out: Path) -> Iterator[Path]:
     make_parent(out)
     path = lock_path(out)
     if path in HELD:
+        if HELD[path][2] != threading.get_ident():
+            raise OutputError(f"{out}: in use by another thread of this process; wait for it "
+                              "to finish, or choose another --out")
         HELD[path][1] += 1
     else:
         try:
-            HELD[path] = [_acquire(path, out), 1]
+            HELD[path] = [_acquire(path, out), 1, threading.get_ident()]
         except OSError as err:
             raise OutputError(f"{out}: cannot create its lock file {path.name} "
                               f"({reason(err)}); choose another --out") from None
@@ -64,8 +69,10 @@ def output_lock(out: Path) -> Iterator[Path]:
         HELD[path][1] -= 1
         if HELD[path][1] == 0:
             fd = HELD.pop(path)[0]
-            path.unlink(missing_ok=True)
-            os.close(fd)
+            try:
+                path.unlink(missing_ok=True)
+            finally:
+                os.close(fd)
 
 
 def _acquire(path: Path, out: Path) -> int:

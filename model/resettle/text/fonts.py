@@ -131,7 +131,7 @@ NAME_FALLBACKS: list[str] = []
 def font_families(lang: str) -> list[str]:
     """The ``font.family`` list for figures in ``lang``."""
     if check_lang(lang) == "zh":
-        return [cjk_family(), LATIN_FALLBACK]
+        return [cjk_family(), LATIN_FALLBACK, *NAME_FALLBACKS]
     return [*matplotlib.rcParams["font.family"], *NAME_FALLBACKS]
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from collections.abc import Iterable
 from concurrent.futures import Executor
@@ -36,7 +37,13 @@ from resettle.experiments.sweep.design import design_points
 from resettle.experiments.sweep.spec import SweepSpec, load_sweep
 from resettle.params.catalogue import scenario_record, toml_value
 from resettle.sim.seeds import replication_seeds
-from resettle.store.atomic import check_destination, probe, write_atomically
+from resettle.store.atomic import (
+    check_destination,
+    leftovers,
+    probe,
+    recover,
+    write_atomically,
+)
 from resettle.store.lock import output_lock
 from resettle.store.provenance import (
     git_commit,
@@ -152,7 +159,15 @@ def sweep_record(out: Path) -> dict:
     """The ``sweep.json`` of a sweep directory; SweepError if ``out`` is not one."""
     if not (out / "sweep.json").is_file():
         raise SweepError(f"{out}: not a sweep directory (no sweep.json)")
-    return json.loads((out / "sweep.json").read_text("utf-8"))
+    try:
+        record = json.loads((out / "sweep.json").read_text("utf-8"))
+    except (OSError, ValueError) as err:  # unreadable, not UTF-8, not JSON
+        raise SweepError(f"{out}: sweep.json is not readable ({type(err).__name__}); the "
+                         "sweep directory is damaged") from None
+    if not isinstance(record, dict):
+        raise SweepError(f"{out}: sweep.json is not a sweep's record (a JSON object); the "
+                         "sweep directory is damaged")
+    return record
 
 
 def difference(a: dict, b: dict) -> str:
@@ -168,6 +183,8 @@ def discard_partial(out: Path) -> None:
     """Remove temporary files and unreadable shards (a crash mid-write)."""
     for tmp in list(out.glob("**/.tmp-*")):
         tmp.unlink()
+    for probe_dir, _ in leftovers(out / "shards" / "shard"):  # a killed disk probe's
+        shutil.rmtree(probe_dir, ignore_errors=True)
     for shard in (out / "shards").glob("part-*.parquet"):
         try:
             pd.read_parquet(shard, columns=["key"])
@@ -301,6 +318,7 @@ def _run_sweep(out, executor, workers, spec, spec_text, resume, retry_failed, pr
                allow_code_change) -> SweepOutcome:
     start, changed = time.perf_counter(), None
     if resume:
+        recover(out)  # what a killed write of this directory's own files left beside it
         spec, points, changed = reopen(out, spec, allow_code_change)
         probe(out / "shards", "shard")  # before any run: the disk takes a shard
     else:

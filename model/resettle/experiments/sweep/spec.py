@@ -24,7 +24,8 @@ A parameter given neither ``range`` nor ``values`` (an empty table, or only ``in
 true``) is sampled over its plausible range (``resettle params`` shows it; whole numbers for
 a whole-number parameter), a choice over all its choices and a switch over false and true. An
 explicit ``range`` may go beyond the plausible range but must lie inside the valid domain.
-``integer = true`` is for whole-number parameters only. ``samples`` must be enough for the
+``integer = true`` is for whole-number parameters only, whose ranges are of whole numbers
+whether it is given or not. ``samples`` must be enough for the
 design: at least 2 points (Latin hypercube), a power of two of at least 2 (Sobol) and at least
 2 trajectories (Morris: the spread of elementary effects needs two). ``name`` is a safe name
 (:func:`resettle.params.scenario.check_name`).
@@ -274,8 +275,10 @@ def _factor(name: str, entry: object, scenario: Scenario) -> Factor:
                             f"default is {default!r}); remove integer = true")
     if "values" in entry:
         factor = _values_factor(name, entry, where)
-    elif "range" in entry:
-        factor = _range_factor(name, entry, where)
+    elif "range" in entry:  # a whole-number parameter's range is of whole numbers
+        whole = isinstance(default, int) and not isinstance(default, bool)
+        factor = dataclasses.replace(_range_factor(name, entry, where),
+                                     integer=whole or entry.get("integer", False))
     else:
         factor = _plausible_factor(name, default, meta, where)
     for value in _extremes(factor):
