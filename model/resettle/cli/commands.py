@@ -102,20 +102,50 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def compare_size(args: argparse.Namespace) -> tuple[int, str]:
+    """The most replications ``compare`` may run, and the option that set it; fills in the
+    defaults of --reps, or of --min-reps and --max-reps with --precision."""
+    from resettle.experiments.compare import check_precision
+    from resettle.experiments.defaults import (
+        DEFAULT_REPS,
+        MAX_PRECISION_REPS,
+        MIN_PRECISION_REPS,
+    )
+
+    if args.precision is None:
+        if args.min_reps is not None or args.max_reps is not None:
+            raise ScenarioError("--min-reps and --max-reps: only with --precision H")
+        args.reps = args.reps or DEFAULT_REPS
+        return args.reps, "--reps"
+    if args.reps is not None:
+        raise ScenarioError("--precision: give --precision H (with --min-reps and --max-reps) "
+                            "or --reps N, not both")
+    args.min_reps = args.min_reps or MIN_PRECISION_REPS
+    args.max_reps = args.max_reps or MAX_PRECISION_REPS
+    check_precision(args.precision, args.min_reps, args.max_reps)
+    return args.max_reps, "--max-reps"
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     """``resettle compare``."""
-    from resettle.experiments.compare import run_comparison
+    from resettle.experiments.compare import run_comparison, run_to_precision
     from resettle.params.scenario import load_scenarios
     from resettle.reports.compare import write_comparison
     from resettle.text.fonts import check_fonts, names_shown
 
     scenarios = load_scenarios(args.scenarios, args.years)
-    check_study(args.reps * len(scenarios), scenarios, "--reps", args.workers, args.yes)
+    reps, what = compare_size(args)
+    check_study(reps * len(scenarios), scenarios, what, args.workers, args.yes)
     out = args.out or OUTPUTS / f"compare-{'-'.join(s.name for s in scenarios)}"
     check_fonts(args.lang, names_shown(scenarios))
     with destination(out, args.force):
-        comp = run_comparison(scenarios, args.reps, args.seed, args.workers, args.metrics,
-                              args.milestones, progress=not args.quiet)
+        if args.precision is None:
+            comp = run_comparison(scenarios, reps, args.seed, args.workers, args.metrics,
+                                  args.milestones, progress=not args.quiet)
+        else:
+            comp = run_to_precision(scenarios, args.precision, args.seed, args.workers,
+                                    args.metrics, args.milestones, not args.quiet,
+                                    args.min_reps, args.max_reps)
         out = write_comparison(comp, out, force=args.force, langs=args.lang,
                                argv=command_line(args))
     print(f"wrote {out}")
@@ -124,6 +154,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_switch_year(args: argparse.Namespace) -> int:
     """``resettle switch-year``."""
+    from resettle.experiments.defaults import SWITCH_YEAR_REPS
     from resettle.experiments.switch_year import run_switch_year, switch_variants
     from resettle.params.scenario import load_scenario
     from resettle.reports.switch_year import write_switch_year
@@ -132,11 +163,12 @@ def cmd_switch_year(args: argparse.Namespace) -> int:
     base = load_scenario(args.scenario)
     years = args.years if args.years is not None else list(range(base.horizon_years + 1))
     switch_variants(base, years)  # validate before running anything
-    check_study(args.reps * len(years), [base], "--reps", args.workers, args.yes)
+    reps = args.reps or SWITCH_YEAR_REPS
+    check_study(reps * len(years), [base], "--reps", args.workers, args.yes)
     out = args.out or OUTPUTS / f"switch-year-{base.name}"
     check_fonts(args.lang, names_shown([base]))
     with destination(out, args.force):
-        study = run_switch_year(base, years, args.reps, args.seed, args.workers,
+        study = run_switch_year(base, years, reps, args.seed, args.workers,
                                 progress=not args.quiet, metrics=args.metrics)
         out = write_switch_year(study, out, force=args.force, langs=args.lang,
                                 argv=command_line(args))

@@ -14,7 +14,12 @@ from pathlib import Path
 
 from resettle._version import __version__
 from resettle.dashboard.serve import DEFAULT_HOST, DEFAULT_PORT, MAX_PORT
-from resettle.experiments.defaults import DEFAULT_REPS, SWITCH_YEAR_REPS
+from resettle.experiments.defaults import (
+    DEFAULT_REPS,
+    MAX_PRECISION_REPS,
+    MIN_PRECISION_REPS,
+    SWITCH_YEAR_REPS,
+)
 from resettle.params.scenario import MAX_HORIZON_YEARS
 from resettle.store.tables import FORMATS
 from resettle.text.labels import LANGS
@@ -40,6 +45,17 @@ def whole_number(minimum: int):
 
 
 positive_int = whole_number(1)
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text}")
+    return value
 seed_int = whole_number(0)
 
 
@@ -159,7 +175,7 @@ def add_lang(p: argparse.ArgumentParser) -> None:
 
 def add_common(p: argparse.ArgumentParser, reps: int) -> None:
     """Options shared by compare and switch-year."""
-    p.add_argument("--reps", type=positive_int, default=reps,
+    p.add_argument("--reps", type=positive_int,
                    help=f"replications per scenario (default {reps})")
     p.add_argument("--seed", type=seed_int, default=0, help="root seed (default 0)")
     p.add_argument("--workers", type=positive_int, help="worker processes (default: all cores)")
@@ -178,6 +194,13 @@ def add_compare(sub) -> None:
     add_common(p, DEFAULT_REPS)
     p.add_argument("--years", type=positive_int, help="run every scenario to this horizon")
     p.add_argument("--milestones", type=int_list, help="years to report (default 3,5,10,15)")
+    p.add_argument("--precision", type=positive_float, metavar="H",
+                   help="add replications in rounds until every 95%% CI half-width is <= H "
+                        "(instead of --reps)")
+    p.add_argument("--min-reps", type=whole_number(2),
+                   help=f"--precision: the first round's N (default {MIN_PRECISION_REPS})")
+    p.add_argument("--max-reps", type=whole_number(2),
+                   help=f"--precision: the most N (default {MAX_PRECISION_REPS})")
 
 
 def add_switch_year(sub) -> None:

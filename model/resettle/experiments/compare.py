@@ -1,9 +1,20 @@
 """Comparing scenarios with honest uncertainty: replications with common random numbers,
 milestone means with CIs, paired differences against the first scenario, Monte-Carlo
-precision. The same functions power ``resettle compare`` and the notebooks."""
+precision. The same functions power ``resettle compare`` and the notebooks.
+
+:func:`run_to_precision` adds replications in rounds until every reported 95% CI half-width
+(milestone means, paired differences, early-years differences) is at most a target: the
+stopping rule of a fixed-width sequential interval (Chow & Robbins 1965), whose coverage is
+the nominal 95% as the target goes to 0 and can be a little lower for wide targets. Each
+round's N comes from the normal-approximation N the widest interval needs, at most
+``MAX_GROWTH`` times the last. Seeds are spawned by index, so the result at the N where it
+stops is the same table, bit for bit, as a plain comparison with that N. All these intervals
+describe Monte-Carlo (replication) noise only, not uncertainty about the assumptions.
+"""
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -12,16 +23,19 @@ import pandas as pd
 
 from resettle.analysis import stats
 from resettle.errors import ScenarioError
-from resettle.experiments.defaults import DEFAULT_REPS
-from resettle.experiments.executors import default_workers
+from resettle.experiments.defaults import DEFAULT_REPS, MAX_PRECISION_REPS, MIN_PRECISION_REPS
+from resettle.experiments.executors import default_workers, run_jobs
+from resettle.experiments.jobs import make_jobs
 from resettle.experiments.run import run_scenarios
 from resettle.outcomes import COMPARABLE, DEFAULT_METRICS
 from resettle.params.scenario import Scenario
+from resettle.sim.seeds import replication_seeds
 
 DEFAULT_MILESTONES = (3, 5, 10, 15)
 TARGET_HALF_WIDTH = 0.01  # assumption: one percentage point is the precision planners read
 EARLY_YEARS = (1, 3)  # the first years after a change, where transition costs show
 STATS_SEED_OFFSET = 1  # bootstrap draws use SeedSequence([seed, 1]), apart from the runs'
+MAX_GROWTH = 4  # assumption: a round at most quadruples N (the needed N is a noisy estimate)
 
 
 @dataclass
@@ -39,6 +53,9 @@ class Comparison:
     early: pd.DataFrame = field(default_factory=pd.DataFrame)
     precision: pd.DataFrame = field(default_factory=pd.DataFrame)
     seconds: float = 0.0
+    target: float | None = None  # --precision: the half-width replications were added for
+    rounds: list[tuple[int, float]] = field(default_factory=list)  # (N, widest half-width)
+    reps_bounds: tuple[int, int] | None = None  # --precision: the least and most N allowed
 
     @property
     def baseline(self) -> str:
@@ -73,14 +90,20 @@ def validate(scenarios: list[Scenario], reps: int, metrics: list[str],
             raise ScenarioError(f"--milestones {year}: must be a year in [1, {horizon}]")
 
 
+def study_axes(scenarios: list[Scenario], metrics: list[str] | None,
+               milestones: list[int] | None) -> tuple[list[str], list[int]]:
+    """The metrics and milestone years to report: those given, else the defaults (the
+    milestones within the horizon, or the horizon itself)."""
+    horizon = scenarios[0].horizon_years if scenarios else 0
+    return (list(metrics or DEFAULT_METRICS),
+            sorted(milestones or [y for y in DEFAULT_MILESTONES if y <= horizon] or [horizon]))
+
+
 def run_comparison(scenarios: list[Scenario], reps: int = DEFAULT_REPS, seed: int = 0,
                    workers: int | None = None, metrics: list[str] | None = None,
                    milestones: list[int] | None = None, progress: bool = True) -> Comparison:
     """Run every scenario ``reps`` times (CRN) and compute the statistics."""
-    metrics = list(metrics or DEFAULT_METRICS)
-    horizon = scenarios[0].horizon_years if scenarios else 0
-    milestones = sorted(milestones or [y for y in DEFAULT_MILESTONES if y <= horizon]
-                        or [horizon])
+    metrics, milestones = study_axes(scenarios, metrics, milestones)
     validate(scenarios, reps, metrics, milestones)
     start = time.perf_counter()
     runs = run_scenarios(scenarios, reps, seed, progress, workers or default_workers(),
@@ -130,3 +153,66 @@ def precision_table(comp: Comparison, rng: stats.Resampler) -> pd.DataFrame:
                 row = stats.precision_row(v, TARGET_HALF_WIDTH, rng)
                 rows.append({"metric": metric, "year": year, "scenario": s.name, **row})
     return pd.DataFrame(rows)
+
+
+def widest_half_width(comp: Comparison) -> float:
+    """The widest 95% CI half-width the report shows: milestone means, paired differences and
+    early-years differences (NaN intervals, e.g. of a metric with no data, left out)."""
+    widths = [(comp.summary["high"] - comp.summary["low"]) / 2,
+              (comp.summary["diff_high"] - comp.summary["diff_low"]) / 2]
+    if not comp.early.empty:
+        widths.append((comp.early["diff_high"] - comp.early["diff_low"]) / 2)
+    found = pd.concat(widths).dropna()
+    return float(found.max()) if not found.empty else 0.0
+
+
+def next_reps(n: int, widest: float, target: float, most: int) -> int:
+    """The next round's N: what the widest interval needs if its width falls as 1/sqrt(N),
+    more than ``n``, at most MAX_GROWTH times ``n`` and at most ``most``."""
+    needed = math.ceil(n * (widest / target) ** 2)
+    return min(most, MAX_GROWTH * n, max(needed, n + 1))
+
+
+def check_precision(target: float, least: int, most: int) -> None:
+    """Refuse a target or bounds that cannot work, in one line naming the option."""
+    if not target > 0 or not math.isfinite(target):
+        raise ScenarioError(f"--precision {target}: give a half-width > 0, e.g. 0.01")
+    if least < 2:
+        raise ScenarioError(f"--min-reps {least}: at least 2 replications are needed")
+    if most < least:
+        raise ScenarioError(f"--max-reps {most}: must be at least --min-reps ({least})")
+
+
+def run_to_precision(scenarios: list[Scenario], target: float, seed: int = 0,
+                     workers: int | None = None, metrics: list[str] | None = None,
+                     milestones: list[int] | None = None, progress: bool = True,
+                     least: int = MIN_PRECISION_REPS,
+                     most: int = MAX_PRECISION_REPS) -> Comparison:
+    """Replications in rounds, from ``least`` up to at most ``most``, until every reported CI
+    half-width is at most ``target`` (module docstring: the stopping rule)."""
+    check_precision(target, least, most)
+    metrics, milestones = study_axes(scenarios, metrics, milestones)
+    validate(scenarios, least, metrics, milestones)
+    start, n, done, results, rounds = time.perf_counter(), least, 0, {}, []
+    while True:
+        seeds = replication_seeds(seed, n)
+        jobs = make_jobs(scenarios, seeds, snapshots=False, first=done)
+        results.update(zip(((j.scenario.name, j.replication) for j in jobs),
+                           run_jobs(jobs, workers or default_workers(), progress), strict=True))
+        comp = compare_runs(scenarios, n, seed, seeds, metrics, milestones, results)
+        rounds.append((n, widest_half_width(comp)))
+        if rounds[-1][1] <= target or n >= most:
+            break
+        done, n = n, next_reps(n, rounds[-1][1], target, most)
+    comp.target, comp.rounds, comp.reps_bounds = target, rounds, (least, most)
+    comp.seconds = time.perf_counter() - start
+    return comp
+
+
+def compare_runs(scenarios: list[Scenario], n: int, seed: int, seeds: list[int],
+                 metrics: list[str], milestones: list[int], results: dict) -> Comparison:
+    """The comparison of the first ``n`` replications in ``results`` ((scenario, replication)
+    -> JobResult), its monthly table in the order a plain comparison has."""
+    monthly = pd.concat([results[(s.name, i)].monthly for s in scenarios for i in range(n)],
+                        ignore_index=True)
+    return analyse(Comparison(scenarios, n, seed, seeds, metrics, milestones, monthly))

@@ -87,8 +87,9 @@ def try_job(job: Job) -> JobResult | JobFailure:
         return JobFailure(traceback.format_exc())
 
 
-def make_jobs(scenarios: list[Scenario], seeds: list[int], snapshots: bool = False) -> list[Job]:
-    """Every scenario x replication; replication i uses ``seeds[i]`` in every scenario (common
-    random numbers)."""
-    return [Job(s, i, seed, snapshots=snapshots) for s in scenarios
-            for i, seed in enumerate(seeds)]
+def make_jobs(scenarios: list[Scenario], seeds: list[int], snapshots: bool = False,
+              first: int = 0) -> list[Job]:
+    """Every scenario x replication from ``first`` on; replication i uses ``seeds[i]`` in every
+    scenario (common random numbers)."""
+    return [Job(s, i, seeds[i], snapshots=snapshots) for s in scenarios
+            for i in range(first, len(seeds))]

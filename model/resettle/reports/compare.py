@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from resettle.experiments.compare import TARGET_HALF_WIDTH, Comparison
+from resettle.experiments.compare import MAX_GROWTH, TARGET_HALF_WIDTH, Comparison
 from resettle.outcomes import BY_DEFINITION, SUBSCORES, WHOLLY_BY_DEFINITION
 from resettle.params.catalogue import as_flat_dict, catalogue, scenario_record
 from resettle.reports import figures
@@ -77,10 +77,27 @@ def precision_paragraph(comp: Comparison, lang: str = "en") -> str:
     need = int(p["required_n"].max())
     verdict = (text("precision.enough", lang) if enough else
                text("precision.short", lang, need=need))
-    return text("precision", lang, reps=comp.reps, width=worst["half_width"],
-                metric=metric_label(worst["metric"], lang), year=worst["year"],
-                scenario=scenario_name(worst["scenario"], lang), target=TARGET_HALF_WIDTH,
-                verdict=verdict)
+    paragraph = text("precision", lang, reps=comp.reps, width=worst["half_width"],
+                     metric=metric_label(worst["metric"], lang), year=worst["year"],
+                     scenario=scenario_name(worst["scenario"], lang), target=TARGET_HALF_WIDTH,
+                     verdict=verdict)
+    return text("sentence.sep", lang).join([paragraph, *rounds_sentences(comp, lang),
+                                            text("precision.mc_only", lang)])
+
+
+def rounds_sentences(comp: Comparison, lang: str = "en") -> list[str]:
+    """``--precision``: the rounds of replications, where they stopped and by what rule."""
+    if comp.target is None:
+        return []
+    rounds = text("list.sep", lang).join(text("precision.round", lang, n=n, width=w)
+                                         for n, w in comp.rounds)
+    least, most = comp.reps_bounds
+    reached = comp.rounds[-1][1] <= comp.target
+    return [text("precision.rounds", lang, target=comp.target, least=least, most=most,
+                 rounds=rounds),
+            text("precision.reached" if reached else "precision.not_reached", lang,
+                 n=comp.reps, target=comp.target),
+            text("precision.rule", lang, growth=MAX_GROWTH)]
 
 
 def assumptions_table(comp: Comparison, lang: str = "en") -> pd.DataFrame:
@@ -199,7 +216,10 @@ def comparison_manifest(comp: Comparison, argv: list[str] | None,
     return provenance(command=argv, root_seed=comp.root_seed, seeds=comp.seeds,
                       scenarios=[scenario_record(s) for s in comp.scenarios],
                       seconds=comp.seconds, replications=comp.reps, metrics=comp.metrics,
-                      milestones=comp.milestones, languages=list(reports), reports=reports)
+                      milestones=comp.milestones, languages=list(reports), reports=reports,
+                      precision_target=comp.target,
+                      precision_rounds=[{"n": n, "widest_half_width": w} for n, w in comp.rounds],
+                      precision_reps_bounds=comp.reps_bounds)
 
 
 def write_comparison(comp: Comparison, out: Path, *, force: bool = False,

@@ -125,6 +125,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "每个方案 N = {reps} 次重复时，关键年份均值的 95% 置信区间半宽最大为 {width:.4f}"
               "（{metric}，第 {year} 年，{scenario}）。目标半宽：{target}（假设：0..1 指标上的"
               "一个百分点）。{verdict}由于各次重复共用种子（共同随机数），配对差值比均值更精确。"},
+    "precision.mc_only": {
+        "en": "These intervals describe Monte-Carlo (replication) noise only, not uncertainty "
+              "about the assumptions: how the assumptions move the results is for a sweep "
+              "(resettle sweep, resettle analyze; ODD §7.13).",
+        "zh": "这些区间只反映蒙特卡洛（重复模拟）噪声，不反映对假设的不确定性：假设如何影响结果"
+              "须由参数扫描回答（resettle sweep、resettle analyze；ODD §7.13）。"},
+    "precision.rounds": {
+        "en": "Replications were added in rounds until every reported 95% CI half-width "
+              "(milestone means, paired differences, early years) was at most {target}, with "
+              "N between {least} and {most}: {rounds}.",
+        "zh": "按轮次增加重复次数，直到报告中每个 95% 置信区间的半宽（关键年份均值、配对差值、"
+              "前几年）都不超过 {target}，N 介于 {least} 与 {most} 之间：{rounds}。"},
+    "list.sep": {"en": "; ", "zh": "；"},
+    "sentence.sep": {"en": " ", "zh": ""},
+    "precision.round": {"en": "N = {n} (widest {width:.4f})", "zh": "N = {n}（最宽 {width:.4f}）"},
+    "precision.reached": {"en": "The target was reached at N = {n}.",
+                          "zh": "在 N = {n} 时达到目标。"},
+    "precision.not_reached": {
+        "en": "The target {target} was not reached: the rounds stopped at the most allowed, "
+              "N = {n}.",
+        "zh": "未达到目标 {target}：轮次在允许的最大值 N = {n} 处停止。"},
+    "precision.rule": {
+        "en": "Stopping rule: the first round whose widest half-width is at most the target "
+              "(a fixed-width sequential interval, Chow & Robbins 1965: its coverage is the "
+              "nominal 95% as the target goes to 0, and may be slightly lower for a wide "
+              "target); each round's N is what the widest interval needs if its width falls "
+              "as 1/sqrt(N), at most {growth} times the last. The tables are those of a plain "
+              "comparison with the final N.",
+        "zh": "停止规则：第一个最宽半宽不超过目标的轮次即停止（固定宽度序贯区间，Chow & Robbins "
+              "1965：目标趋于 0 时覆盖率为名义的 95%，目标较宽时可能略低）；每轮的 N 按最宽区间"
+              "的宽度随 1/sqrt(N) 缩小所需的 N 计算，至多为上一轮的 {growth} 倍。各表与以最终 "
+              "N 直接比较所得相同。"},
     "precision.enough": {"en": "N was enough for every mean.", "zh": "N 对每个均值都足够。"},
     "precision.short": {"en": "N was not enough for every mean: the target needs N = {need}.",
                         "zh": "N 并非对每个均值都足够：达到目标需要 N = {need}。"},
