@@ -26,13 +26,13 @@ from typing import Any
 
 from resettle.errors import ScenarioError
 from resettle.params.schema import name_problem, shown_name, unknown_key_message
-from resettle.params.sections import Community, Levers, Uncertainties
+from resettle.params.sections import MAX_YEARS, Community, Levers, Uncertainties
 
 SECTIONS = {"community": Community, "levers": Levers, "uncertainties": Uncertainties}
 HEADER_KEYS = {"name", "description", "description_zh", "horizon_years", "extends"}
 SWITCH_KEYS = {"year", "to", "levers", "phase_months"}
 MAX_PHASE_MONTHS = 120  # assumption: a phase-in longer than ten years is no longer a switch
-MAX_HORIZON_YEARS = 100  # assumption: nobody plans a resettlement community past a century
+MAX_HORIZON_YEARS = MAX_YEARS  # sections.MAX_YEARS: the longest horizon (a century)
 MAX_EXTENDS_DEPTH = 32  # assumption: files in one chain of extends / switch references
 
 

@@ -25,11 +25,13 @@ MAX_HOUSEHOLDS = 2_000_000
 MAX_RESIDENTS = 5_000_000  # also the ceiling on counts of persons and organisations
 MAX_YUAN = 1e12  # any sum of money: a trillion yuan
 MAX_AGE = 120.0  # years
-MAX_YEARS = 100  # scenario.MAX_HORIZON_YEARS: nothing is timed past the longest horizon
+MAX_YEARS = 100  # assumption: nobody plans a resettlement community past a century; the
+# longest horizon (scenario.MAX_HORIZON_YEARS), and nothing is timed past it
 MAX_MONTHS = 12 * MAX_YEARS
 MAX_LOGODDS = 20.0  # odds ratios beyond e^20 (5 × 10^8) are numerically meaningless
 MIN_ADULT_AGE = 18.0  # party members (CCP constitution) and cadres are adults
-# the age bands age_shares are drawn in (sim/population.py AGE_BANDS; tests check they agree)
+# the age bands of age_shares (sim/population.py draws ages uniformly within them); the oldest
+# band is capped at 85 (assumption: few residents are older)
 AGE_BANDS = ((0.0, 16.0), (16.0, 40.0), (40.0, 60.0), (60.0, 85.0))
 PER_VILLAGE = ("assets_per_capita", "collective_retained_per_capita",
                "village_household_shares", "village_attitude_offsets")

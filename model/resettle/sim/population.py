@@ -10,10 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from resettle.params.sections import Community
+from resettle.params.sections import AGE_BANDS, Community
 
-# bands of age_shares; the oldest band is capped at 85 (assumption: few residents are older)
-AGE_BANDS = ((0.0, 16.0), (16.0, 40.0), (40.0, 60.0), (60.0, 85.0))
 GROUP_AGES = (16.0, 60.0)  # China NBS's working-age bounds, 16-59: the age groups below
 ADULT_AGE = 16.0  # adults: the household's mean attitude, income per adult, volunteering
 PARTY_MIN_AGE = 18.0  # CCP constitution: members are 18 or older
