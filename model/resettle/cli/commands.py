@@ -102,9 +102,9 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
-def compare_size(args: argparse.Namespace) -> tuple[int, str]:
-    """The most replications ``compare`` may run, and the option that set it; fills in the
-    defaults of --reps, or of --min-reps and --max-reps with --precision."""
+def compare_size(args: argparse.Namespace) -> tuple[int, int, int, str]:
+    """How many replications ``compare`` runs: (--reps, or --precision's --min-reps and
+    --max-reps, with their defaults) as (reps, least, most), and the option that bounds them."""
     from resettle.experiments.compare import check_precision
     from resettle.experiments.defaults import (
         DEFAULT_REPS,
@@ -115,15 +115,14 @@ def compare_size(args: argparse.Namespace) -> tuple[int, str]:
     if args.precision is None:
         if args.min_reps is not None or args.max_reps is not None:
             raise ScenarioError("--min-reps and --max-reps: only with --precision H")
-        args.reps = args.reps or DEFAULT_REPS
-        return args.reps, "--reps"
+        reps = args.reps or DEFAULT_REPS
+        return reps, reps, reps, "--reps"
     if args.reps is not None:
         raise ScenarioError("--precision: give --precision H (with --min-reps and --max-reps) "
                             "or --reps N, not both")
-    args.min_reps = args.min_reps or MIN_PRECISION_REPS
-    args.max_reps = args.max_reps or MAX_PRECISION_REPS
-    check_precision(args.precision, args.min_reps, args.max_reps)
-    return args.max_reps, "--max-reps"
+    least, most = args.min_reps or MIN_PRECISION_REPS, args.max_reps or MAX_PRECISION_REPS
+    check_precision(args.precision, least, most)
+    return most, least, most, "--max-reps"
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -134,8 +133,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from resettle.text.fonts import check_fonts, names_shown
 
     scenarios = load_scenarios(args.scenarios, args.years)
-    reps, what = compare_size(args)
-    check_study(reps * len(scenarios), scenarios, what, args.workers, args.yes)
+    reps, least, most, what = compare_size(args)
+    check_study(most * len(scenarios), scenarios, what, args.workers, args.yes)
     out = args.out or OUTPUTS / f"compare-{'-'.join(s.name for s in scenarios)}"
     check_fonts(args.lang, names_shown(scenarios))
     with destination(out, args.force):
@@ -144,8 +143,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
                                   args.milestones, progress=not args.quiet)
         else:
             comp = run_to_precision(scenarios, args.precision, args.seed, args.workers,
-                                    args.metrics, args.milestones, not args.quiet,
-                                    args.min_reps, args.max_reps)
+                                    args.metrics, args.milestones, not args.quiet, least,
+                                    most)
         out = write_comparison(comp, out, force=args.force, langs=args.lang,
                                argv=command_line(args))
     print(f"wrote {out}")

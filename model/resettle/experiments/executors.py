@@ -40,7 +40,7 @@ from resettle.errors import RunFailure, SchedulerError
 from resettle.experiments.jobs import Job, JobResult, run_job
 
 SCHEDULER_TIMEOUT = 5  # seconds: issues 4 and 12 ask for one line within 10 s, start-up included
-CONNECT_GRACE_S = 1  # after the timeout, how long the connecting thread may take to give up
+CONNECT_GRACE_S = 1  # assumption: after the timeout, how long the connecting thread may take
 IN_FLIGHT_PER_WORKER = 4  # submitted-but-unfinished jobs per worker (bounds driver memory)
 RETRIES_AFTER_DEATH = 1  # issue 12: a job whose worker died is retried once, alone
 MAX_FRUITLESS_RESTARTS = 5  # assumption: restarts in a row with no job succeeding, then the

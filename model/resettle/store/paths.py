@@ -13,7 +13,8 @@ from resettle.errors import OutputError, reason
 
 # the longest name beside a destination is a temporary one: ".<name>.old-<pid>-<8 random>"
 TEMP_NAME_EXTRA_BYTES = len(".") + len(".old-") + 7 + len("-") + 8  # pids up to 7 digits
-PATH_MARGIN_BYTES = 64  # the longest path inside a result, beyond its directory
+PATH_MARGIN_BYTES = 64  # the longest path inside a result, beyond its directory (assumption,
+# above the longest made: a sweep's shards/part-<20 digits>-<pid>.parquet, about 48 bytes)
 
 
 def nearest_existing(folder: Path) -> Path:

@@ -16,6 +16,7 @@ import platform
 import subprocess
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -66,10 +67,20 @@ def git_commit() -> str | None:
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
 
-def source_digest(root: Path = PACKAGE_ROOT) -> str:
-    """SHA-256 of the package's source: every ``.py`` file under ``resettle/``, by relative
-    path and bytes. Two trees with the same digest run the same model, whatever their git
-    commits (a change to the docs or tests leaves it alone)."""
+def source_digest(root: Path | None = None) -> str:
+    """SHA-256 of the package's source: every ``.py`` file under ``resettle/`` (or ``root``),
+    by relative path and bytes. Two trees with the same digest run the same model, whatever
+    their git commits (a change to the docs or tests leaves it alone). The running package's
+    digest is read once per process: the code it runs was loaded once too."""
+    return _running_digest() if root is None else _tree_digest(root)
+
+
+@cache
+def _running_digest() -> str:
+    return _tree_digest(PACKAGE_ROOT)
+
+
+def _tree_digest(root: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")

@@ -180,12 +180,20 @@ def names_shown(scenarios: Iterable) -> dict[str, list[str]]:
 def uncovered(text: str) -> str:
     """The characters of ``text`` that matplotlib's own font (DejaVu Sans) lacks."""
     chars = sorted({c for c in text if not c.isspace()})
+    charmap = latin_charmap()
+    if charmap is None:
+        return "".join(c for c in chars if ord(c) > 0x7E)
+    return "".join(c for c in chars if ord(c) not in charmap)
+
+
+@cache
+def latin_charmap() -> dict[int, int] | None:
+    """The characters DejaVu Sans has (read once), or None if matplotlib lacks it."""
     dejavu = next((e for e in font_manager.fontManager.ttflist if e.name == LATIN_FALLBACK),
                   None)
     if dejavu is None:
-        return "".join(c for c in chars if ord(c) > 0x7E)
-    charmap = FT2Font(dejavu.fname, face_index=dejavu.index).get_charmap()
-    return "".join(c for c in chars if ord(c) not in charmap)
+        return None
+    return FT2Font(dejavu.fname, face_index=dejavu.index).get_charmap()
 
 
 def family_for(text: str) -> str | None:

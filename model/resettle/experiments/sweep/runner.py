@@ -145,13 +145,14 @@ def code_difference(started: dict) -> str | None:
     recorded = started.get("source_digest")
     if recorded is None:
         return "the sweep records no source digest: it was made by an older resettle"
-    if recorded != source_digest():
-        return (f"source digest {recorded[:12]}… is now {source_digest()[:12]}…; git commit "
+    current = source_digest()
+    if recorded != current:
+        return (f"source digest {recorded[:12]}… is now {current[:12]}…; git commit "
                 f"{started.get('git_commit')} is now {git_commit()}")
-    current = versions()
+    installed = versions()
     for package, version in started.get("versions", {}).items():
-        if current.get(package) != version:
-            return f"{package} {version} is now {current.get(package)}"
+        if installed.get(package) != version:
+            return f"{package} {version} is now {installed.get(package)}"
     return None
 
 
