@@ -22,7 +22,13 @@ from resettle.dashboard.model import (
     DashboardModel,
     scenario_choices,
 )
-from resettle.dashboard.page import Dashboard, model_params, settings_in_force
+from resettle.dashboard.page import (
+    Dashboard,
+    SignpostsChart,
+    model_params,
+    settings_in_force,
+    signposts_figure,
+)
 from resettle.params.catalogue import catalogue
 from resettle.params.scenario import MAX_HORIZON_YEARS
 from resettle.text.dashboard import CHOICES, TEXT, choice_label, organisation_label, text
@@ -202,3 +208,30 @@ def test_dashboard_command_refuses_bad_input_in_one_line(argv, expected, capsys)
 def test_chinese_dashboard_without_a_chinese_font_is_one_clear_error(no_cjk_font, capsys):
     assert call(["dashboard", "--lang", "zh"]) == 2
     assert "fonts-noto-cjk" in one_error_line(capsys)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_triggered_switch_shows_its_signposts(lang):
+    model = DashboardModel(scenario_name="triggered", horizon_years=12)
+    trigger = model.params.switch_trigger
+    assert trigger is not None and model.invalid is None
+    while model.running:
+        model.step()
+    assert model.switched == (model.switch_month is not None)
+    fig = signposts_figure(model, lang)
+    ax = fig.axes[0]
+    lines = [line for line in ax.get_lines() if line.get_linestyle() == "-"]
+    assert len(lines) == len(trigger.conditions)  # one line per signpost
+    thresholds = sorted(line.get_ydata()[0] for line in ax.get_lines()
+                        if line.get_linestyle() == "--" and line.get_xdata()[0] == 0)
+    assert thresholds == sorted(c.at_least for c in trigger.conditions)
+    _box, rc = solara.render(SignpostsChart(model, lang), handle_error=False)
+    assert bytes(rc.find(ipywidgets.Image).widget.value).startswith(b"\x89PNG")
+    rc.close()
+
+
+def test_switching_by_year_in_the_dashboard_replaces_a_trigger():
+    model = DashboardModel(scenario_name="triggered", switch="scheme2", switch_year=4)
+    assert model.params.switch_trigger is None and model.params.switch_year == 4
+    none = DashboardModel(scenario_name="triggered", switch="none")
+    assert none.params.switch_trigger is None and none.params.switch_levers is None

@@ -241,7 +241,9 @@ def test_switching_at_year_zero_without_a_phase_is_scheme2() -> None:
     assert ph.switch_levers == scheme("scheme2").levers
     a = resettle.CommunityModel(ph, rng=SEEDS[7], **SMALL).run()
     b = resettle.CommunityModel(scheme("scheme2", horizon_years=2), rng=SEEDS[7], **SMALL).run()
-    pd.testing.assert_frame_equal(a.drop(columns="scenario"), b.drop(columns="scenario"))
+    assert (a["switched"] == (a["month"] >= 1)).all() and (b["switched"] == 0).all()
+    pd.testing.assert_frame_equal(a.drop(columns=["scenario", "switched"]),
+                                  b.drop(columns=["scenario", "switched"]))
 
 
 # ---- seeds -------------------------------------------------------------------------------------

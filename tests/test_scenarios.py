@@ -48,7 +48,7 @@ def _differing(a: object, b: object) -> set[str]:
 # The shipped scenarios
 # --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("stem", ["baseline", "scheme1", "scheme2", "phased"])
+@pytest.mark.parametrize("stem", ["baseline", "scheme1", "scheme2", "phased", "triggered"])
 def test_shipped_scenario_loads(scenarios_dir: Path, stem: str) -> None:
     path = scenarios_dir / f"{stem}.toml"
     scenario = load_scenario(path)
@@ -179,6 +179,34 @@ BAD_VALUES = [
     _case("[switch]\nyear = 3\n", "[switch] to", "scenario file", name="switch-without-to"),
     _case('[switch]\nyear = 3\nto = "SCHEME2"\n[switch.levers]\nleadrship = "elected"\n',
           "leadrship", "did you mean 'leadership'", name="switch-levers-typo"),
+    _case('[switch]\nto = "SCHEME2"\n[switch.when]\natitude = { at_least = 0.5 }\n',
+          "[switch.when] atitude", "did you mean 'attitude'", name="trigger-unknown-signpost"),
+    _case('[switch]\nto = "SCHEME2"\n[switch.when]\nattitude = { at_least = 1.5 }\n',
+          "[switch.when] attitude.at_least", "outside the values the indicator can take [0, 1]",
+          name="trigger-impossible-threshold"),
+    _case('[switch]\nto = "SCHEME2"\n[switch.when]\nattitude = { at_least = 0.6, at_most = '
+          '0.5 }\n', "[switch.when] attitude", "no value can meet both",
+          name="trigger-empty-band"),
+    _case('[switch]\nto = "SCHEME2"\n[switch.when]\nattitude = { above = 0.5 }\n',
+          "[switch.when] attitude above", "allowed: at_least, at_most", name="trigger-bound-key"),
+    _case('[switch]\nto = "SCHEME2"\n[switch.when]\nattitude = { at_least = "high" }\n',
+          "[switch.when] attitude.at_least", "finite number", name="trigger-threshold-text"),
+    _case('[switch]\nto = "SCHEME2"\nwhen = 3\n', "[switch.when]", "table of conditions",
+          name="trigger-not-a-table"),
+    _case('[switch]\nyear = 3\nto = "SCHEME2"\n[switch.when]\nattitude = { at_least = 0.5 }\n',
+          "[switch] year", "not both", name="trigger-and-year"),
+    _case('[switch]\nto = "SCHEME2"\nhold_months = 0\n[switch.when]\nattitude = { at_least = '
+          '0.5 }\n', "[switch] hold_months", "[1, 1200]", name="trigger-hold-zero"),
+    _case('[switch]\nto = "SCHEME2"\nearliest_year = 16\n[switch.when]\nattitude = '
+          '{ at_least = 0.5 }\n', "[switch] earliest_year", "[0, 15]",
+          name="trigger-earliest-beyond-horizon"),
+    _case('[switch]\nto = "SCHEME2"\nearliest_year = 5\nlatest_year = 4\n[switch.when]\n'
+          'attitude = { at_least = 0.5 }\n', "[switch] latest_year", "[earliest_year = 5, 15]",
+          name="trigger-latest-before-earliest"),
+    _case('[switch]\nto = "SCHEME2"\nhold_months = 6\n', "[switch] hold_months",
+          "only with a [switch.when]", name="trigger-hold-without-when"),
+    _case('[switch]\n[switch.when]\nattitude = { at_least = 0.5 }\n', "[switch] to",
+          "or a [switch.levers] table", name="trigger-without-levers"),
     _case("", "horizon_years", "[1, 100]", header="horizon_years = 0", name="horizon-zero"),
     _case("", "horizon_years", "[1, 100]", header="horizon_years = 101", name="horizon-too-long"),
     _case("", "description", "text", header="description = 3", name="description-not-text"),

@@ -197,11 +197,13 @@ def test_switch_at_year_zero_is_scheme2_levers_from_the_start(
     assert (base.community, base.uncertainties) == (scheme2.community, scheme2.uncertainties)
     ref = run_scenarios([scheme2], REPS, SEED, progress=False, snapshots=False).monthly
     y00 = runs_of(monthly, f"{NAME}-y00")
-    pd.testing.assert_frame_equal(y00, runs_of(ref, "scheme2"))
+    assert (y00["switched"] == (y00["month"] >= 1)).all()  # the one column that tells them apart
+    y00 = y00.drop(columns="switched")
+    pd.testing.assert_frame_equal(y00, runs_of(ref, "scheme2").drop(columns="switched"))
     plain = dataclasses.replace(base, levers=base.switch_levers, switch_year=None,
                                 switch_levers=None)
     ref2 = run_scenarios([plain], REPS, SEED, progress=False, snapshots=False).monthly
-    pd.testing.assert_frame_equal(y00, runs_of(ref2, NAME))
+    pd.testing.assert_frame_equal(y00, runs_of(ref2, NAME).drop(columns="switched"))
 
 
 @pytest.fixture(scope="module")
@@ -251,6 +253,16 @@ def test_base_without_switch_is_refused(scenarios_dir: Path, tmp_path: Path,
     line = one_error_line(capsys)
     assert "[switch]" in line and str(plain) in line
     assert not out.exists() and listing(tmp_path) == before
+
+
+def test_a_triggered_base_is_refused(scenarios_dir: Path, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    triggered = scenarios_dir / "triggered.toml"
+    out = tmp_path / "out"
+    assert call(switch_args(triggered, out, years="3,5")) == 2
+    line = one_error_line(capsys)
+    assert "[switch.when]" in line and str(triggered) in line and "resettle compare" in line
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(("years", "words"), [("0,3", "--years 3"), ("1,5-6", "--years 5"),

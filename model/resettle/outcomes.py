@@ -31,7 +31,7 @@ COMMUNITY_KEYS = ("volunteers", "mass_org_members", "turnout", "meeting_attendan
                   "petitions_resolved", "petitions_via_committee", "petitions_escalated",
                   "home_visits", "collective_paid_share", "secretary_chaired",
                   "collective_fee_share", "building_areas_formed", "outsider_staff",
-                  "scheme_conformity")
+                  "scheme_conformity", "switched", "signposts_held")
 # every numeric outcome column of the monthly table, in the table's order: what may be compared
 COMPARABLE = (*PEOPLE_KEYS, *ORGANISATION_KEYS, *MONEY_KEYS, *COMMUNITY_KEYS, *FEE_KEYS,
               *EVENT_KEYS)

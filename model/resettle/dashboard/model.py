@@ -36,7 +36,7 @@ from resettle.text.labels import check_lang
 AS_SCENARIO = "as_scenario"
 SCENARIO_FILES_ENV = "RESETTLE_DASHBOARD_SCENARIOS"
 LANG_ENV = "RESETTLE_LANG"
-BUILT_IN = ("scheme1", "scheme2", "phased", "baseline")
+BUILT_IN = ("scheme1", "scheme2", "phased", "triggered", "baseline")
 PHASED_SWITCH_YEAR = 5  # scenarios/phased.toml [switch] year (§4 "several years"; assumption)
 FALLBACK_SEED = 42  # the seed box's initial value, used while the controls are invalid
 
@@ -129,9 +129,9 @@ def build_scenario(base: Scenario, switch: str, switch_year: int, choices: dict,
     levers = {k: v for k, v in choices.items() if v != AS_SCENARIO}
     scenario = base.replace(**levers, **numbers)
     if switch == "none":
-        scenario = scenario.replace(switch_year=None, switch_levers=None)
+        scenario = scenario.replace(switch_year=None, switch_levers=None, switch_trigger=None)
     elif switch == "scheme2":
-        scenario = scenario.replace(switch_year=int(switch_year),
+        scenario = scenario.replace(switch_year=int(switch_year), switch_trigger=None,
                                     switch_levers=load_choice("scheme2").levers)
     elif switch != AS_SCENARIO:
         raise ScenarioError(f"switch: {switch!r} is not one of " + ", ".join(SWITCH_CHOICES))
@@ -190,9 +190,14 @@ class DashboardModel(CommunityModel):
 
     @property
     def switched(self) -> bool:
-        """Whether the switch's levers are in force (the month after the switch year)."""
-        year = self.params.switch_year
-        return year is not None and self.rows[-1]["month"] > 12 * year
+        """Whether the switch's levers are in force (after the switch year, or since the
+        trigger's signposts held)."""
+        return bool(self.rows[-1]["switched"])
+
+    @property
+    def switch_month(self) -> int | None:
+        """The month the switch's levers first applied (None: not yet)."""
+        return self.processes.state.switched_month
 
     def step(self) -> None:
         """One month, unless the controls were invalid (then nothing is simulated; Mesa still

@@ -147,6 +147,46 @@ def lines_figure(model: DashboardModel, lang: str, lines: list[tuple[str, dict]]
 CHARTS = {"headline": headline_lines, "maturity": maturity_lines}  # title key → lines
 
 
+def signposts_figure(model: DashboardModel, lang: str) -> Figure:
+    """A triggered switch's signposts over the years, each with its threshold(s) dashed, the
+    window in which it may switch shaded, and the switch month when it has come."""
+    rows, trigger = list(model.rows), model.params.switch_trigger
+    fig = Figure(figsize=FIG_SIZE)
+    ax = fig.subplots()
+    years = np.array([r["month"] for r in rows]) / 12
+    for i, c in enumerate(trigger.conditions):
+        ax.plot(years, [r[c.indicator] for r in rows], color=f"C{i}",
+                label=metric_label(c.indicator, lang))
+        for bound in (c.at_least, c.at_most):
+            if bound is not None:
+                ax.axhline(bound, color=f"C{i}", ls="--", lw=1)
+    latest = model.params.horizon_years if trigger.latest_year is None else trigger.latest_year
+    ax.axvspan(trigger.earliest_year, latest, color="grey", alpha=0.08)
+    if switch_line(model) is not None:
+        ax.axvline(switch_line(model) / 12, color="grey", ls="--", lw=1,
+                   label=text("switch", lang))
+    _axes(ax, text("signposts", lang), lang, model.params.horizon_years)
+    return fig
+
+
+def switch_line(model: DashboardModel) -> int | None:
+    """The month after which the switch's levers apply: planned (a year) or come (a
+    trigger); None while a trigger has not fired or there is no switch."""
+    if model.switch_month is not None:
+        return model.switch_month - 1
+    year = model.params.switch_year
+    return None if year is None else 12 * year
+
+
+@solara.component
+def SignpostsChart(model: DashboardModel, lang: str):
+    """The signposts of a triggered switch against their thresholds, monthly."""
+    update_counter.get()
+    with use_font(lang):
+        fig = signposts_figure(model, lang)
+    solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.steps, lang])
+
+
 @solara.component
 def LinesChart(model: DashboardModel, lang: str, chart: str):
     """A chart of CHARTS (the headline metrics, or maturity and its sub-scores), monthly."""
@@ -262,8 +302,9 @@ def organisations_figure(model: DashboardModel, lang: str) -> Figure:
     colours = [to_rgba(f"C{kinds.index(e['kind'])}", 0.9 if e["dissolved"] is None else 0.45)
                for e in entries]
     ax.barh(np.arange(len(entries)), end - start, left=start, height=0.7, color=colours)
-    if model.params.switch_year is not None:
-        ax.axvline(12 * model.params.switch_year, color="grey", ls="--", lw=1,
+    switch = switch_line(model)
+    if switch is not None:
+        ax.axvline(switch, color="grey", ls="--", lw=1,
                    label=text("switch", lang))
         ax.legend(fontsize=7, loc="lower right")
     ax.set_yticks(range(len(entries)), [organisation_label(e, lang) for e in entries],
@@ -293,6 +334,8 @@ def Panels(model: solara.Reactive, lang: str):
     with solara.Columns([1, 1]):
         ResidentsView(current, lang)
         OrganisationsView(current, lang)
+    if current.params.switch_trigger is not None:
+        SignpostsChart(current, lang)
 
 
 @solara.component

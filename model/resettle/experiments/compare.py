@@ -216,3 +216,29 @@ def compare_runs(scenarios: list[Scenario], n: int, seed: int, seeds: list[int],
     monthly = pd.concat([results[(s.name, i)].monthly for s in scenarios for i in range(n)],
                         ignore_index=True)
     return analyse(Comparison(scenarios, n, seed, seeds, metrics, milestones, monthly))
+
+
+def switch_months(comp: Comparison) -> pd.DataFrame:
+    """For each scenario with a switch, each replication's switch month: the first month the
+    switch's levers were in force (NaN: it never switched within the horizon)."""
+    timed = [s.name for s in comp.scenarios if s.switch_levers is not None]
+    rows = comp.monthly[comp.monthly["scenario"].isin(timed)]
+    keys = ["scenario", "replication", "seed"]
+    first = rows[rows["switched"] == 1].groupby(keys, sort=False)["month"].min()
+    table = rows[keys].drop_duplicates().set_index(keys)
+    table["switch_month"] = first.reindex(table.index)
+    return table.reset_index()
+
+
+def switch_spread(months: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario: replications, how many switched, and the switch month's median, 10th and
+    90th percentiles, first and last (over the replications that switched)."""
+    rows = []
+    for name, part in months.groupby("scenario", sort=False):
+        m = part["switch_month"].dropna()
+        q = np.percentile(m, [50, 10, 90]) if len(m) else (np.nan,) * 3
+        rows.append({"scenario": name, "replications": len(part), "switched": len(m),
+                     "median": q[0], "p10": q[1], "p90": q[2],
+                     "first": m.min() if len(m) else np.nan,
+                     "last": m.max() if len(m) else np.nan})
+    return pd.DataFrame(rows)

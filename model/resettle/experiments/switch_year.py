@@ -31,6 +31,11 @@ def switch_variants(base: Scenario, years: list[int]) -> list[Scenario]:
         where = base.files[-1] if base.files else base.name
         raise ScenarioError(f"{where}: [switch]: the base scenario needs a [switch] table "
                             "(year and to) for switch-year")
+    if base.switch_trigger is not None:
+        where = base.files[-1] if base.files else base.name
+        raise ScenarioError(f"{where}: [switch.when]: switch-year compares fixed switch years; "
+                            "give a scenario whose [switch] has a year, or compare the "
+                            "triggered scenario with 'resettle compare'")
     for year in years:
         if not 0 <= year <= base.horizon_years:
             raise ScenarioError(f"--years {year}: a switch year must be in "

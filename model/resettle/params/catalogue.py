@@ -73,13 +73,16 @@ def as_flat_dict(scenario: Scenario) -> dict:
 
 def scenario_record(scenario: Scenario) -> dict:
     """A scenario as outputs record it: name, descriptions, files (each with the SHA-256 of
-    the bytes read when the scenario was loaded), horizon, switch, and every parameter value
-    (the switch's levers too)."""
+    the bytes read when the scenario was loaded), horizon, switch (year or trigger, phase-in),
+    and every parameter value (the switch's levers too)."""
     switch = scenario.switch_levers
     files = [{"path": f, "sha256": h}
              for f, h in zip(scenario.files, scenario.file_hashes, strict=True)]
     return {"name": scenario.name, "description": scenario.description,
             "description_zh": scenario.description_zh, "files": files,
             "horizon_years": scenario.horizon_years, "switch_year": scenario.switch_year,
+            "switch_trigger": None if scenario.switch_trigger is None
+            else dataclasses.asdict(scenario.switch_trigger),
+            "switch_phase_months": scenario.switch_phase_months,
             "parameters": as_flat_dict(scenario),
             "switch_levers": None if switch is None else dataclasses.asdict(switch)}

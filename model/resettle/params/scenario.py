@@ -6,7 +6,10 @@ and ``extends``, a path relative to the file) and optional ``[community]``,
 ``[levers]``, ``[uncertainties]`` and ``[switch]`` tables. Values not given come from the file
 it extends, else from the built-in defaults (Dongyu under Scheme 1). ``[switch]`` (``year``,
 ``to``: another scenario file whose levers apply from that year on, and an optional
-``levers`` table on top) makes a phased scenario.
+``levers`` table on top) makes a phased scenario. Instead of a ``year``, ``[switch.when]`` may
+name conditions on signposts, held for some months within an earliest and a latest year (a
+triggered switch: :mod:`resettle.params.switch`); without ``to``, the ``[switch.levers]``
+table alone changes some of the scenario's own levers (a partial switch).
 
 A name (the scenario's, and a sweep's: :func:`check_name`) is a label that outputs and reports
 show and that may end up in file names: non-blank, at most ``schema.MAX_NAME_LENGTH`` (80)
@@ -27,10 +30,11 @@ from typing import Any
 from resettle.errors import ScenarioError
 from resettle.params.schema import name_problem, shown_name, unknown_key_message
 from resettle.params.sections import MAX_YEARS, Community, Levers, Uncertainties
+from resettle.params.switch import TRIGGER_KEYS, Trigger, read_trigger
 
 SECTIONS = {"community": Community, "levers": Levers, "uncertainties": Uncertainties}
 HEADER_KEYS = {"name", "description", "description_zh", "horizon_years", "extends"}
-SWITCH_KEYS = {"year", "to", "levers", "phase_months"}
+SWITCH_KEYS = {"year", "to", "levers", "phase_months", *TRIGGER_KEYS}
 MAX_PHASE_MONTHS = 120  # assumption: a phase-in longer than ten years is no longer a switch
 MAX_HORIZON_YEARS = MAX_YEARS  # sections.MAX_YEARS: the longest horizon (a century)
 MAX_EXTENDS_DEPTH = 32  # assumption: files in one chain of extends / switch references
@@ -49,6 +53,7 @@ class Scenario:
     switch_year: int | None = None
     switch_levers: Levers | None = None
     switch_phase_months: int = 0  # the switch's levers phase in over this many months (§4)
+    switch_trigger: Trigger | None = None  # switch when signposts are met, instead of a year
     files: tuple[str, ...] = ()  # the files it was read from, the extended ones first
     file_hashes: tuple[str, ...] = ()  # the SHA-256 of each file's bytes, as they were read
     description_zh: str | None = None  # the description in Chinese, when the file gives one
@@ -58,8 +63,18 @@ class Scenario:
                 or not 1 <= self.horizon_years <= MAX_HORIZON_YEARS:
             raise ScenarioError(f"[scenario] horizon_years: {self.horizon_years!r} is out of "
                                 f"range; use a whole number in [1, {MAX_HORIZON_YEARS}]")
-        if (self.switch_year is None) != (self.switch_levers is None):
-            raise ScenarioError("[switch] year and to: give both or neither")
+        self._check_switch()
+
+    def _check_switch(self) -> None:
+        timed = self.switch_year is not None or self.switch_trigger is not None
+        if timed != (self.switch_levers is not None):
+            raise ScenarioError("[switch]: give the levers it switches to ('to' or 'levers') "
+                                "with a year or a [switch.when] condition, or neither")
+        if self.switch_year is not None and self.switch_trigger is not None:
+            raise ScenarioError("[switch] year: give either a year or a [switch.when] "
+                                "condition, not both")
+        if self.switch_trigger is not None:
+            self.switch_trigger.check(self.horizon_years)
         if isinstance(self.switch_phase_months, bool) or not isinstance(
                 self.switch_phase_months, int) or not 0 <= self.switch_phase_months <= \
                 MAX_PHASE_MONTHS:
@@ -201,7 +216,8 @@ def _build(path: Path, data: dict, digest: str, seen: tuple[Path, ...]) -> Scena
             if "extends" in header else Scenario())
     sections = {name: cls.from_mapping(_table(data, name), getattr(base, name))
                 for name, cls in SECTIONS.items()}
-    switch_year, switch_levers, phase = _switch(path, data, base, seen)
+    switch_year, switch_levers, phase, trigger = _switch(path, data, base, sections["levers"],
+                                                         seen)
     # a Chinese description is inherited only with the English one it translates
     description_zh = header.get("description_zh",
                                 None if "description" in header else base.description_zh)
@@ -210,7 +226,7 @@ def _build(path: Path, data: dict, digest: str, seen: tuple[Path, ...]) -> Scena
                     description_zh=description_zh,
                     horizon_years=header.get("horizon_years", base.horizon_years),
                     switch_year=switch_year, switch_levers=switch_levers,
-                    switch_phase_months=phase,
+                    switch_phase_months=phase, switch_trigger=trigger,
                     files=(*base.files, str(path)), file_hashes=(*base.file_hashes, digest),
                     **sections)
 
@@ -238,20 +254,33 @@ def _header(data: dict) -> dict:
     return header
 
 
-def _switch(path: Path, data: dict, base: Scenario,
-            seen: tuple[Path, ...]) -> tuple[int | None, Levers | None, int]:
+def _switch(path: Path, data: dict, base: Scenario, own: Levers, seen: tuple[Path, ...]
+            ) -> tuple[int | None, Levers | None, int, Trigger | None]:
+    """(year, levers after the switch, phase months, trigger) of the file's ``[switch]``
+    (the extended file's when it has none); ``own``: this file's levers before the switch."""
     if "switch" not in data:
-        return base.switch_year, base.switch_levers, base.switch_phase_months
+        return (base.switch_year, base.switch_levers, base.switch_phase_months,
+                base.switch_trigger)
     table = _table(data, "switch")
     for key in table:
         if key not in SWITCH_KEYS:
             raise ScenarioError(unknown_key_message("[switch]", key, SWITCH_KEYS))
+    trigger = read_trigger(table)
     year = table.get("year")
-    if isinstance(year, bool) or not isinstance(year, int):
-        raise ScenarioError(f"[switch] year: expected a whole number of years, got {year!r}")
-    if not isinstance(table.get("to"), str):
+    if trigger is None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise ScenarioError(f"[switch] year: expected a whole number of years (or a "
+                            f"[switch.when] condition), got {year!r}")
+    return year, _switch_levers(path, table, own, seen), table.get("phase_months", 0), trigger
+
+
+def _switch_levers(path: Path, table: dict, own: Levers, seen: tuple[Path, ...]) -> Levers:
+    """The levers after the switch: ``to``'s, or this scenario's own (a partial switch), with
+    ``[switch.levers]`` on top."""
+    if "to" not in table and "levers" not in table:
         raise ScenarioError("[switch] to: missing required key; give the scenario file whose "
-                            "levers apply after the switch")
-    target = _load_reference(path.parent / table["to"], seen, "[switch] to")
-    levers = Levers.from_mapping(_table(table, "levers"), target.levers)
-    return year, levers, table.get("phase_months", 0)
+                            "levers apply after the switch, or a [switch.levers] table")
+    if "to" in table and not isinstance(table["to"], str):
+        raise ScenarioError(f"[switch] to: expected a file name, got {table['to']!r}")
+    target = (_load_reference(path.parent / table["to"], seen, "[switch] to").levers
+              if "to" in table else own)
+    return Levers.from_mapping(_table(table, "levers"), target)

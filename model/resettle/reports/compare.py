@@ -11,7 +11,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from resettle.experiments.compare import MAX_GROWTH, TARGET_HALF_WIDTH, Comparison
+from resettle.experiments.compare import (
+    MAX_GROWTH,
+    TARGET_HALF_WIDTH,
+    Comparison,
+    switch_months,
+    switch_spread,
+)
 from resettle.outcomes import BY_DEFINITION, SUBSCORES, WHOLLY_BY_DEFINITION
 from resettle.params.catalogue import as_flat_dict, catalogue, scenario_record
 from resettle.reports import figures
@@ -116,11 +122,44 @@ def assumptions_table(comp: Comparison, lang: str = "en") -> pd.DataFrame:
 
 
 def scenario_line(s, lang: str = "en") -> str:
-    """One scenario in the report's list: name, description, files, switch year."""
+    """One scenario in the report's list: name, description, files, switch year or trigger."""
     name = s.name if lang == "en" else f"{scenario_name(s.name, lang)} [{s.name}]"
     switch = ("" if s.switch_year is None else text("compare.switch", lang, year=s.switch_year))
+    if s.switch_trigger is not None:
+        switch = text("compare.trigger", lang, rule=trigger_text(s.switch_trigger, lang))
     return text("compare.scenario", lang, name=name, description=description(s, lang),
                 files=", ".join(s.files) or text("compare.built_in", lang), switch=switch)
+
+
+def trigger_text(trigger, lang: str = "en") -> str:
+    """A trigger in words: its conditions (with the indicators' labels), hold and window."""
+    conditions = text("trigger.and", lang).join(
+        c.describe().replace(c.indicator, metric_label(c.indicator, lang))
+        for c in trigger.conditions)
+    latest = ("" if trigger.latest_year is None
+              else text("trigger.latest", lang, year=trigger.latest_year))
+    return text("trigger.rule", lang, conditions=conditions, hold=trigger.hold_months,
+                earliest=trigger.earliest_year, latest=latest)
+
+
+def switch_section(doc: Document, comp: Comparison, lang: str = "en") -> None:
+    """When each scenario with a switch switched, over the replications."""
+    spread = switch_spread(switch_months(comp))
+    if spread.empty:
+        return
+    doc.heading(text("h.switch", lang))
+    doc.bullets([switch_sentence(r, lang) for r in spread.itertuples()])
+    doc.paragraph(text("switch.note", lang))
+
+
+def switch_sentence(r, lang: str = "en") -> str:
+    """One scenario's switch months in words."""
+    name = scenario_name(r.scenario, lang)
+    if not r.switched:
+        return text("switch.never", lang, scenario=name, reps=r.replications)
+    return text("switch.spread", lang, scenario=name, switched=r.switched,
+                reps=r.replications, median=r.median, year=int((r.median + 11) // 12),
+                p10=r.p10, p90=r.p90, earliest=r.first, latest=r.last)
 
 
 def description(s, lang: str = "en") -> str:
@@ -140,6 +179,7 @@ def build_document(comp: Comparison, figs: list[tuple[Path, str]], lang: str = "
     doc.paragraph(text("compare.seeds", lang, seed=comp.root_seed, reps=comp.reps, first=first))
     doc.heading(text("h.scenarios", lang))
     doc.bullets([scenario_line(s, lang) for s in comp.scenarios])
+    switch_section(doc, comp, lang)
     doc.heading(text("h.evidence", lang))
     for metric in comp.metrics:
         doc.heading(metric_label(metric, lang), 3)
@@ -234,6 +274,9 @@ def write_comparison(comp: Comparison, out: Path, *, force: bool = False,
         comp.summary.to_csv(tmp / "summary.csv", index=False)
         comp.early.to_csv(tmp / "early_years.csv", index=False)
         comp.precision.to_csv(tmp / "precision.csv", index=False)
+        months = switch_months(comp)
+        if not months.empty:
+            months.to_csv(tmp / "switch_months.csv", index=False)
         write_json(tmp / "manifest.json", comparison_manifest(comp, argv, reports))
 
     return write_atomically(out, fill, force)

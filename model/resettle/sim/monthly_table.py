@@ -145,6 +145,8 @@ def community_metrics(model) -> dict:
         "building_areas_formed": s.areas_formed,
         "outsider_staff": sum(s.outsiders.values()),
         "scheme_conformity": s.conformity,
+        "switched": float(s.switched_month is not None),
+        "signposts_held": s.signposts_held,
     }
 
 

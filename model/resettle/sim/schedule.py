@@ -68,7 +68,10 @@ class MonthState:
     visits, meetings, money), ``records`` the last 12; ``scores``: maturity's sub-scores;
     ``conformity``: how far the levers match Scheme 2's design; ``events``: this month's counts;
     ``competence``: the competence factors (``cadres.competence_factor``) of this month's
-    community cadres, business cadres and all cadres, after the cadres step.
+    community cadres, business cadres and all cadres, after the cadres step;
+    ``switched_month``: the month the switch's levers first applied (None: not yet);
+    ``signposts_held``: the months in a row, up to the last recorded one, in which a triggered
+    switch's conditions held.
     """
 
     in_force: Levers
@@ -89,6 +92,8 @@ class MonthState:
     conformity: float = 0.0
     events: dict[str, float] = field(default_factory=dict)
     competence: dict[str, float] = field(default_factory=dict)
+    switched_month: int | None = None
+    signposts_held: int = 0
 
 
 class MonthlyProcesses:
@@ -131,14 +136,26 @@ class MonthlyProcesses:
 
     # ---- institutions -------------------------------------------------------------------
     def switch_levers(self, month: int) -> None:
-        """Phased scenarios: the switch levers apply from the first month after year Y, their
-        fee and branch parts over ``switch_phase_months`` when the scenario phases them in."""
+        """Phased scenarios: the switch levers apply from the first month after year Y, or
+        when a trigger's signposts have held (``resettle.params.switch``), their fee and branch
+        parts over ``switch_phase_months`` when the scenario phases them in."""
         p, s = self.model.params, self.state
-        if p.switch_year is not None and month == 12 * p.switch_year + 1:
+        if p.switch_trigger is not None:
+            s.signposts_held = s.signposts_held + 1 if p.switch_trigger.met(
+                self.model.rows[-1]) else 0
+        if s.switched_month is None and self.switch_due(month):
+            s.switched_month = month
             self.model.levers = p.switch_levers
             if p.switch_phase_months:
                 s.phase = transition.Phase(s.collective_share, s.areas_formed,
                                            p.switch_phase_months)
+
+    def switch_due(self, month: int) -> bool:
+        """Whether the switch happens this month (it happens once)."""
+        p = self.model.params
+        if p.switch_trigger is not None:
+            return p.switch_trigger.due(month, self.state.signposts_held)
+        return p.switch_year is not None and month == 12 * p.switch_year + 1
 
     def reform(self, month: int) -> None:
         """Apply lever changes (a phase-in a step further, unless stalled): the grievance shock,

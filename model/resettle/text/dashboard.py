@@ -27,6 +27,8 @@ TEXT = {
         "seed": "Seed",
         "headline": "Headline metrics",
         "maturity": "Organisational maturity and its sub-scores",
+        "signposts": "Signposts of the switch against their thresholds (dashed; shaded: when "
+                     "it may switch)",
         "residents": "Residents by building (outline: building's main village)",
         "organisations": "Organisations: founded → dissolved",
         "year": "year",
@@ -65,6 +67,7 @@ TEXT = {
         "seed": "随机种子",
         "headline": "主要指标",
         "maturity": "组织成熟度及其分项",
+        "signposts": "转换信号及其阈值（虚线；阴影：可转换的时段）",
         "residents": "按楼幢显示居民（边框：该楼主要来自的行政村）",
         "organisations": "组织：成立 → 撤销",
         "year": "年",

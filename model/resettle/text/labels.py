@@ -46,9 +46,11 @@ LABELS = {
 
 SCENARIO_NAMES = {
     "en": {"scheme1": "Scheme 1 (transitional)", "scheme2": "Scheme 2 (normative)",
-           "phased": "Phased (Scheme 1 → Scheme 2)", "baseline": "Baseline"},
+           "phased": "Phased (Scheme 1 → Scheme 2)", "baseline": "Baseline",
+           "triggered": "Triggered (Scheme 1 → Scheme 2 when signposts hold)"},
     "zh": {"scheme1": "方案一（过渡型）", "scheme2": "方案二（规范型）",
-           "phased": "分步过渡（方案一 → 方案二）", "baseline": "基准"},
+           "phased": "分步过渡（方案一 → 方案二）", "baseline": "基准",
+           "triggered": "信号触发转换（方案一 → 方案二）"},
 }
 
 

@@ -44,6 +44,33 @@ MESSAGES: dict[str, dict[str, str]] = {
     "compare.scenario": {"en": "{name}: {description} (files: {files}{switch})",
                          "zh": "{name}：{description}（文件：{files}{switch}）"},
     "compare.switch": {"en": "; switch after year {year}", "zh": "；第 {year} 年后切换"},
+    "compare.trigger": {"en": "; switch {rule}", "zh": "；{rule}时切换"},
+    "trigger.rule": {
+        "en": "when {conditions} in each of {hold} month(s) in a row, not before the end of "
+              "year {earliest}{latest}",
+        "zh": "当{conditions}连续 {hold} 个月成立（不早于第 {earliest} 年末{latest}）"},
+    "trigger.and": {"en": " and ", "zh": "且"},
+    "trigger.latest": {"en": ", at the latest after year {year}", "zh": "，最迟第 {year} 年后"},
+    "h.switch": {"en": "When the switch came", "zh": "何时切换"},
+    "switch.spread": {
+        "en": "{scenario}: switched in {switched} of {reps} replications; switch month median "
+              "{median:.0f} (year {year}), 10th-90th percentile {p10:.0f}-{p90:.0f}, earliest "
+              "{earliest:.0f}, latest {latest:.0f}.",
+        "zh": "{scenario}：{reps} 次重复中 {switched} 次发生切换；切换月份中位数 {median:.0f}"
+              "（第 {year} 年），第 10-90 百分位 {p10:.0f}-{p90:.0f}，最早 {earliest:.0f}，"
+              "最晚 {latest:.0f}。"},
+    "switch.never": {
+        "en": "{scenario}: did not switch within the horizon in any of {reps} replications.",
+        "zh": "{scenario}：{reps} 次重复均未在模拟期内切换。"},
+    "switch.note": {
+        "en": "The switch month is the first month the switch's levers were in force (month "
+              "12Y + 1 for a switch after year Y). A triggered switch comes when its signposts "
+              "have held, so its month differs between replications; the metrics below mix "
+              "replications that switched at different times. switch_months.csv lists every "
+              "replication's switch month.",
+        "zh": "切换月份指转换后的设置首次生效的月份（第 Y 年后切换即第 12Y + 1 个月）。按信号"
+              "触发的切换在信号持续成立时发生，因此各次重复的切换月份不同；下文各指标混合了在"
+              "不同时间切换的重复。switch_months.csv 列出每次重复的切换月份。"},
     "compare.built_in": {"en": "built-in", "zh": "内置默认值"},
     "h.evidence": {"en": "Evidence by metric and milestone year",
                    "zh": "各指标在关键年份的结果"},
