@@ -530,7 +530,7 @@ BAD_SPECS = [  # (changes to the tiny spec, words the error line must contain)
     ({"replications": 0}, ["[sweep] replications", "0"]),
     ({"design": "latin_cube"}, ["[sweep] design", "latin_cube", "latin_hypercube"]),
     ({"metrics": ["attitude", "atitude"]}, ["[sweep] metrics", "atitude", "did you mean"]),
-    ({"years": [2]}, ["[sweep] years", "2", "[1, 1]"]),
+    ({"years": [2]}, ["[sweep] years", "2", "[0, 1]"]),
     ({"parameters": ""}, ["[parameters]"]),
     ({"parameters": PARAMS.replace("[0.05, 0.6]", "[0.1, 1.5]")},
      ["[parameters.enforcement_probability]", "1.5"]),

@@ -24,7 +24,7 @@ def test_example_sweep_loads_with_expected_points(path: Path) -> None:
     points = design_points(spec)
     d = len(spec.factors)
     expected = {"sobol": spec.samples * (d + 2), "morris": spec.samples * (d + 1),
-                "latin_hypercube": spec.samples}.get(spec.design)
+                "latin_hypercube": spec.samples, "sobol_sequence": spec.samples}.get(spec.design)
     if spec.design == "full_factorial":
         expected = 1
         for factor in spec.factors:

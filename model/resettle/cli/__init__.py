@@ -7,6 +7,8 @@
                      [--lang en|zh|en,zh]
     resettle sweep SPEC [--workers W | --scheduler ADDRESS] [--out DIR]
     resettle sweep --resume DIR [--retry-failed]
+    resettle worlds SPEC [--workers W | --scheduler ADDRESS] [--out DIR]
+    resettle worlds --resume DIR [--retry-failed]
     resettle analyze SWEEP_DIR [--year Y] [--out DIR] [--lang en|zh|en,zh]
     resettle dashboard [SCENARIO ...] [--lang en|zh] [--host H] [--port P]
     resettle describe SCENARIO [--json] [--seed S]

@@ -177,13 +177,10 @@ def cmd_switch_year(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``resettle sweep``."""
-    from resettle.experiments.sweep.runner import copy_spec_text, run_sweep
+    from resettle.experiments.sweep.runner import copy_spec_text
     from resettle.experiments.sweep.spec import load_sweep
 
-    if args.spec is None and args.resume is None:
-        raise ScenarioError("sweep: give a SPEC file, or --resume DIR")
-    if args.retry_failed and args.resume is None:
-        raise ScenarioError("--retry-failed: give the sweep directory with --resume DIR")
+    check_resume_arguments(args, "sweep")
     spec = load_sweep(args.spec) if args.spec else None
     if spec is not None:
         from resettle.experiments.sweep.design import planned_runs
@@ -191,38 +188,56 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                     args.yes, remote=bool(args.scheduler), factors=spec.factors)
     out = args.resume or args.out or OUTPUTS / f"sweep-{spec.name}"
     text = copy_spec_text(args.spec) if args.spec else None
+    done = sweep_in(out, args, spec, text, "sweep")
+    return done if isinstance(done, int) else report_sweep(done)
+
+
+def check_resume_arguments(args: argparse.Namespace, command: str) -> None:
+    """A command that runs a sweep needs a SPEC or --resume DIR; --retry-failed needs DIR."""
+    if args.spec is None and args.resume is None:
+        raise ScenarioError(f"{command}: give a SPEC file, or --resume DIR")
+    if args.retry_failed and args.resume is None:
+        raise ScenarioError(f"--retry-failed: give the {command} directory with --resume DIR")
+
+
+def sweep_in(out: Path, args: argparse.Namespace, spec, text: str | None, command: str,
+             extra_files: dict[str, str] | None = None):
+    """Start or resume (``args``) the sweep in ``out`` for ``resettle COMMAND``: its outcome,
+    or the exit status of an interruption or a failure, said in one line with how to go on."""
+    from resettle.experiments.sweep.runner import run_sweep
+
     executor, workers, close = make_executor(args)
     try:
-        done = run_sweep(out, executor, workers, spec, text, resume=args.resume is not None,
+        return run_sweep(out, executor, workers, spec, text, resume=args.resume is not None,
                          retry_failed=args.retry_failed, progress=not args.quiet,
-                         argv=command_line(args), allow_code_change=args.allow_code_change)
+                         argv=command_line(args), allow_code_change=args.allow_code_change,
+                         extra_files=extra_files)
     except KeyboardInterrupt:
         print(f"resettle: interrupted; finished runs are saved in {out}; continue with "
-              f"'resettle sweep --resume {out}'", file=sys.stderr)
+              f"'resettle {command} --resume {out}'", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenExecutor as err:
         print(f"resettle: a worker process died ({type(err).__name__}); finished runs are "
-              f"saved in {out}; continue with 'resettle sweep --resume {out}'",
+              f"saved in {out}; continue with 'resettle {command} --resume {out}'",
               file=sys.stderr)
         return 1
     except OSError as err:
-        print(sweep_write_failure(err, out), file=sys.stderr)
+        print(sweep_write_failure(err, out, command), file=sys.stderr)
         return 1
     finally:
         close()
-    return report_sweep(done)
 
 
-def sweep_write_failure(err: OSError, out: Path) -> str:
+def sweep_write_failure(err: OSError, out: Path, command: str = "sweep") -> str:
     """The line for a sweep stopped by a failing file system: what is saved and what to do."""
     import errno
 
     what = f"resettle: cannot write {err.filename or out} ({reason(err)})"
     fix = "free the disk" if err.errno in (errno.ENOSPC, errno.EDQUOT) else "fix the cause"
     if not (out / "sweep.json").is_file():
-        return f"{what}; nothing was written; {fix}, then start the sweep again"
+        return f"{what}; nothing was written; {fix}, then start the {command} again"
     return (f"{what}; finished runs are saved in {out}; {fix}, then continue with "
-            f"'resettle sweep --resume {out}'")
+            f"'resettle {command} --resume {out}'")
 
 
 def make_executor(args: argparse.Namespace):
@@ -235,7 +250,7 @@ def make_executor(args: argparse.Namespace):
     return local_executor(args.workers or default_workers())
 
 
-def report_sweep(done) -> int:
+def report_sweep(done, command: str = "sweep") -> int:
     """Print the outcome; exit 1 if the sweep is not complete, saying why."""
     from resettle.experiments.sweep.runner import failed_keys
 
@@ -245,12 +260,48 @@ def report_sweep(done) -> int:
     failed = len(failed_keys(done.out))
     if failed:
         print(f"resettle: {failed} run(s) failed (tracebacks in {done.out}/failures); "
-              f"re-run them with 'resettle sweep --resume {done.out} --retry-failed'",
+              f"re-run them with 'resettle {command} --resume {done.out} --retry-failed'",
               file=sys.stderr)
     else:
-        print(f"resettle: the sweep is not complete; continue it with 'resettle sweep "
+        print(f"resettle: the {command} is not complete; continue it with 'resettle {command} "
               f"--resume {done.out}'", file=sys.stderr)
     return 1
+
+
+def cmd_worlds(args: argparse.Namespace) -> int:
+    """``resettle worlds``: the ensemble's sweep (started or resumed), then its filters."""
+    from resettle.experiments.sweep.design import planned_runs
+    from resettle.experiments.worlds.ensemble import evaluate_worlds, write_world_tables
+    from resettle.experiments.worlds.spec import (
+        WORLDS_FILE,
+        load_worlds_spec,
+        stored_spec,
+        sweep_text,
+        worlds_toml,
+    )
+    from resettle.reports.worlds import write_worlds_report
+    from resettle.store.lock import output_lock
+
+    check_resume_arguments(args, "worlds")
+    spec = load_worlds_spec(args.spec) if args.spec else None
+    if args.resume is not None:  # before the lock: a mistyped directory is not created
+        spec = stored_spec(args.resume, spec)
+    else:
+        check_study(planned_runs(spec.sweep), spec.sweep.scenarios, str(args.spec),
+                    args.workers, args.yes, remote=bool(args.scheduler),
+                    factors=spec.sweep.factors)
+    out = args.resume or args.out or OUTPUTS / f"worlds-{spec.name}"
+    with output_lock(out):
+        done = sweep_in(out, args, spec.sweep, sweep_text(spec), "worlds",
+                        {WORLDS_FILE: worlds_toml(spec)})
+        if isinstance(done, int) or not done.complete:
+            return done if isinstance(done, int) else report_sweep(done, "worlds")
+        ensemble = evaluate_worlds(out, spec)
+        write_world_tables(out, ensemble)
+        write_worlds_report(out, ensemble)
+    print(f"wrote {out} ({len(ensemble.worlds)} worlds, {ensemble.plausible} plausible; "
+          "worlds.csv, filters.csv, report.md)")
+    return 0
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -279,6 +330,6 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return 0  # not reached: the server replaces this process
 
 
-COMMANDS = {"sweep": cmd_sweep, "analyze": cmd_analyze, "run": cmd_run, "compare": cmd_compare,
-            "switch-year": cmd_switch_year, "describe": cmd_describe, "params": cmd_params,
-            "dashboard": cmd_dashboard}
+COMMANDS = {"sweep": cmd_sweep, "worlds": cmd_worlds, "analyze": cmd_analyze, "run": cmd_run,
+            "compare": cmd_compare, "switch-year": cmd_switch_year, "describe": cmd_describe,
+            "params": cmd_params, "dashboard": cmd_dashboard}

@@ -140,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="resettle", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"resettle {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for add in (add_run, add_compare, add_switch_year, add_sweep, add_analyze, add_dashboard,
-                add_describe, add_params):
+    for add in (add_run, add_compare, add_switch_year, add_sweep, add_worlds, add_analyze,
+                add_dashboard, add_describe, add_params):
         add(sub)
     return parser
 
@@ -214,14 +214,27 @@ def add_switch_year(sub) -> None:
 def add_sweep(sub) -> None:
     """``resettle sweep``'s arguments."""
     p = sub.add_parser("sweep", help="run a parameter sweep (resumable; local or Dask)")
+    add_sweep_options(p, "sweep", "sweep")
+
+
+def add_worlds(sub) -> None:
+    """``resettle worlds``'s arguments: a sweep's."""
+    p = sub.add_parser("worlds", help="sample plausible worlds and filter them by the study's "
+                                      "facts and patterns (a resumable sweep; local or Dask)")
+    add_sweep_options(p, "worlds", "ensemble")
+
+
+def add_sweep_options(p: argparse.ArgumentParser, what: str, noun: str) -> None:
+    """The arguments of the commands that run a sweep (``what``: sweep, worlds; ``noun``:
+    what it makes, in the help)."""
     p.add_argument("spec", nargs="?", type=Path, metavar="SPEC")
     p.add_argument("--workers", type=positive_int, help="local worker processes (default: all)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
-    p.add_argument("--out", type=Path, help="sweep directory (default outputs/sweep-NAME)")
-    p.add_argument("--resume", type=Path, metavar="DIR", help="continue an interrupted sweep")
+    p.add_argument("--out", type=Path, help=f"{what} directory (default outputs/{what}-NAME)")
+    p.add_argument("--resume", type=Path, metavar="DIR", help=f"continue an interrupted {noun}")
     p.add_argument("--retry-failed", action="store_true", help="re-run only the failed runs")
     p.add_argument("--allow-code-change", action="store_true",
-                   help="resume even though the model changed since the sweep started "
+                   help=f"resume even though the model changed since the {noun} started "
                         "(recorded in sweep.json)")
     add_yes(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")

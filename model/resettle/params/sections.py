@@ -602,10 +602,13 @@ class Uncertainties(Section):
     enforcement_grievance: float = param(0.3, unit="grievance", source=A, low=0, plausible=(0, 5))
     job_loss_grievance: float = param(0.3, unit="grievance", source=A, low=0, plausible=(0, 5))
     # demography (Gompertz 1825 law of mortality; births replace deaths)
+    # plausible: the hazard at 70 within a factor of about 4 of the default's 2.3% a year
     mortality_a: float = param(3e-5, unit="per year", source="Gompertz 1825; value assumption",
-                               low=0, high=0.01, plausible=(0, 1e-3))
+                               low=0, high=0.01, plausible=(1.5e-5, 6e-5))
+    # plausible: mortality doubling every 6.6-8.2 years of age (about 8: Kirkwood 2015)
     mortality_b: float = param(0.095, unit="per year of age", source="Gompertz 1825; value "
-                               "assumption", low=0, high=0.3, plausible=(0, 0.2))
+                               "assumption; Kirkwood 2015", low=0, high=0.3,
+                               plausible=(0.085, 0.105))
 
     def check(self) -> None:
         if sum(self.maturity_weights) <= 0:

@@ -1,4 +1,5 @@
-"""Design points of a sweep: full factorial, Latin hypercube, Sobol (Saltelli) or Morris.
+"""Design points of a sweep: full factorial, Latin hypercube, Sobol (Saltelli), Morris, or a
+Sobol' sequence.
 
 Points are drawn in the unit hypercube with the spec's seed (scipy.stats.qmc), then scaled to
 each factor's range or list of values. The table has one row per point: ``point``, ``block``
@@ -24,6 +25,10 @@ def unit_points(spec: SweepSpec) -> tuple[np.ndarray, np.ndarray]:
     if spec.design == "latin_hypercube":
         return qmc.LatinHypercube(d, rng=np.random.default_rng(spec.seed)).random(
             spec.samples), np.full(spec.samples, -1)
+    if spec.design == "sobol_sequence":  # scrambled (Owen), so each point is in [0, 1)
+        m = spec.samples.bit_length() - 1  # samples is a power of two (spec)
+        return qmc.Sobol(d, scramble=True, rng=np.random.default_rng(spec.seed)).random_base2(
+            m), np.full(spec.samples, -1)
     from resettle.analysis import sensitivity
 
     if spec.design == "sobol":
@@ -37,7 +42,7 @@ def planned_points(spec: SweepSpec) -> int:
     """How many points the design has, counted without making them (a ceiling is checked on
     this first: a full factorial of many levels would not fit in memory)."""
     d = len(spec.factors)
-    if spec.design == "latin_hypercube":
+    if spec.design in ("latin_hypercube", "sobol_sequence"):
         return spec.samples
     if spec.design == "sobol":
         return spec.samples * (d + 2)

@@ -94,9 +94,10 @@ def result_rows(job: Job, result: JobResult) -> list[dict]:
 
 
 # ---- the directory ----------------------------------------------------------------------
-def prepare(spec: SweepSpec, out: Path, spec_text: str,
-            argv: list[str] | None = None) -> pd.DataFrame:
-    """Create a new sweep directory (whole, or not at all); returns the design points."""
+def prepare(spec: SweepSpec, out: Path, spec_text: str, argv: list[str] | None = None,
+            extra_files: dict[str, str] | None = None) -> pd.DataFrame:
+    """Create a new sweep directory (whole, or not at all), with ``extra_files`` (name ->
+    text: what a study built on the sweep keeps beside it); returns the design points."""
     points = design_points(spec)
     info = provenance(command=argv, root_seed=spec.seed,
                       seeds=replication_seeds(spec.seed, spec.replications),
@@ -108,6 +109,8 @@ def prepare(spec: SweepSpec, out: Path, spec_text: str,
         (tmp / "shards").mkdir()
         (tmp / "failures").mkdir()
         (tmp / "spec.toml").write_text(spec_text, "utf-8")
+        for name, text in (extra_files or {}).items():
+            (tmp / name).write_text(text, "utf-8")
         points.to_parquet(tmp / "points.parquet", index=False)
         write_json(tmp / "sweep.json", info)
 
@@ -305,25 +308,27 @@ class SweepOutcome:
 def run_sweep(out: Path, executor: Executor, workers: int, spec: SweepSpec | None = None,
               spec_text: str | None = None, resume: bool = False, retry_failed: bool = False,
               progress: bool = True, argv: list[str] | None = None,
-              allow_code_change: bool = False) -> SweepOutcome:
-    """Start (``spec`` + ``spec_text``) or resume a sweep in ``out``, holding its lock;
-    ``argv`` is the command recorded in sweep.json."""
+              allow_code_change: bool = False,
+              extra_files: dict[str, str] | None = None) -> SweepOutcome:
+    """Start (``spec`` + ``spec_text``, and ``extra_files`` written into the new directory)
+    or resume a sweep in ``out``, holding its lock; ``argv`` is the command recorded in
+    sweep.json."""
     if resume or retry_failed:
         sweep_record(out)  # before the lock: a mistyped directory is not created
     with output_lock(out):
         return _run_sweep(out, executor, workers, spec, spec_text, resume or retry_failed,
-                          retry_failed, progress, argv, allow_code_change)
+                          retry_failed, progress, argv, allow_code_change, extra_files)
 
 
 def _run_sweep(out, executor, workers, spec, spec_text, resume, retry_failed, progress, argv,
-               allow_code_change) -> SweepOutcome:
+               allow_code_change, extra_files) -> SweepOutcome:
     start, changed = time.perf_counter(), None
     if resume:
         recover(out)  # what a killed write of this directory's own files left beside it
         spec, points, changed = reopen(out, spec, allow_code_change)
         probe(out / "shards", "shard")  # before any run: the disk takes a shard
     else:
-        points = prepare(spec, out, spec_text, argv)
+        points = prepare(spec, out, spec_text, argv, extra_files)
     start_session(out, changed)
     jobs = sweep_jobs(spec, points)
     todo = pending_jobs(jobs, out, retry_failed)
@@ -361,8 +366,14 @@ def copy_spec_text(path: Path) -> str:
     raw = load_sweep(path).raw
     sweep = {**raw["sweep"], "scenarios": [str((path.parent / f).resolve())
                                            for f in raw["sweep"]["scenarios"]]}
-    lines = [f"# copied from {path}", "[sweep]"]
-    lines += [f"{k} = {toml_value(v)}" for k, v in sweep.items()]
+    return sweep_toml({**raw, "sweep": sweep}, f"copied from {path}")
+
+
+def sweep_toml(raw: dict, comment: str) -> str:
+    """A sweep specification's tables (``[sweep]``, ``[parameters.NAME]``) as TOML, headed by
+    ``comment``."""
+    lines = [f"# {comment}", "[sweep]"]
+    lines += [f"{k} = {toml_value(v)}" for k, v in raw["sweep"].items()]
     for name, entry in raw.get("parameters", {}).items():
         lines += ["", f"[parameters.{name}]"]
         lines += [f"{k} = {toml_value(v)}" for k, v in entry.items()]

@@ -5,11 +5,13 @@ the design, replications, seed, and what to keep.
     name = "fees-and-training"
     scenarios = ["../scheme1.toml", "../scheme2.toml"]  # relative to this file
     design = "latin_hypercube"   # full_factorial | latin_hypercube | sobol | morris
-    samples = 64                 # points (LHS), base N = 2^k (sobol), trajectories (morris)
+                                 # | sobol_sequence
+    samples = 64                 # points (LHS, sobol_sequence), base N = 2^k (sobol),
+                                 # trajectories (morris)
     replications = 4
     seed = 2026
     metrics = ["attitude", "maturity"]
-    years = [5, 15]
+    years = [5, 15]              # 0 is the initial state (month 0)
 
     [parameters.enforcement_probability]
     range = [0.05, 0.6]
@@ -27,7 +29,11 @@ explicit ``range`` may go beyond the plausible range but must lie inside the val
 ``integer = true`` is for whole-number parameters only, whose ranges are of whole numbers
 whether it is given or not. ``samples`` must be enough for the
 design: at least 2 points (Latin hypercube), a power of two of at least 2 (Sobol) and at least
-2 trajectories (Morris: the spread of elementary effects needs two). ``name`` is a safe name
+2 trajectories (Morris: the spread of elementary effects needs two). ``sobol`` is Saltelli's
+design for Sobol' indices (``samples`` (d + 2) points); ``sobol_sequence`` is ``samples`` points
+of one scrambled Sobol' sequence (a power of two of at least 2), an ensemble that fills the
+space more evenly than random points, with no indices (``resettle worlds`` samples with it).
+``years`` are kept years in [0, horizon]; year 0 is the initial state. ``name`` is a safe name
 (:func:`resettle.params.scenario.check_name`).
 
 Every problem is reported as one ScenarioError line naming the file and the key, before any
@@ -54,7 +60,7 @@ from resettle.params.scenario import (
 )
 from resettle.params.schema import unknown_key_message
 
-DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
+DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris", "sobol_sequence")
 SWEEP_KEYS = {"name", "scenarios", "design", "samples", "replications", "seed", "metrics",
               "years", "horizon_years", "levels"}
 PARAM_KEYS = {"range", "values", "integer"}
@@ -63,6 +69,7 @@ MORRIS_LEVELS = 4
 # the fewest samples each design can be analysed with (docs in the module docstring)
 MIN_SAMPLES = {"latin_hypercube": (2, "points: one point varies nothing"),
                "sobol": (2, "base points: the bootstrap of the indices needs two"),
+               "sobol_sequence": (2, "points: one point varies nothing"),
                "morris": (2, "trajectories: the spread (sigma) of the effects needs two")}
 
 
@@ -156,6 +163,13 @@ def load_sweep(path: str | Path) -> SweepSpec:
         raise ScenarioError(f"{path}: file not found") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise ScenarioError(f"{path}: cannot read sweep file ({err})") from None
+    return parse_sweep(path, raw)
+
+
+def parse_sweep(path: str | Path, raw: dict) -> SweepSpec:
+    """Validate a sweep specification already read as TOML tables (``raw``); scenario files
+    are relative to ``path``, which errors name."""
+    path = Path(path)
     try:
         return _build(path, raw)
     except ScenarioError as err:
@@ -238,9 +252,9 @@ def _years(table: dict, horizon: int) -> tuple[int, ...]:
     if not isinstance(years, list) or not years:
         raise ScenarioError("[sweep] years: give a list of years")
     for year in years:
-        if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= horizon:
+        if isinstance(year, bool) or not isinstance(year, int) or not 0 <= year <= horizon:
             raise ScenarioError(f"[sweep] years: {year!r} is not allowed; use years in "
-                                f"[1, {horizon}]")
+                                f"[0, {horizon}] (0: the initial state)")
     return tuple(sorted(set(years)))
 
 
@@ -268,7 +282,7 @@ def _factor(name: str, entry: object, scenario: Scenario) -> Factor:
         raise ScenarioError(f"{where}: give exactly one of range or values")
     if not isinstance(entry.get("integer", False), bool):
         raise ScenarioError(f"{where} integer: expected true or false")
-    default, meta = _declared(name)
+    default, meta = declared(name)
     if entry.get("integer") is True and (isinstance(default, bool)
                                          or not isinstance(default, int)):
         raise ScenarioError(f"{where} integer: {name} is not a whole-number parameter (its "
@@ -286,7 +300,7 @@ def _factor(name: str, entry: object, scenario: Scenario) -> Factor:
     return factor
 
 
-def _declared(name: str) -> tuple[object, dict]:
+def declared(name: str) -> tuple[object, dict]:
     """The default and the declaration (unit, domain, plausible range...) of a parameter."""
     section = SECTIONS[parameter_owner()[name]]
     f = next(f for f in dataclasses.fields(section) if f.name == name)
@@ -353,6 +367,6 @@ def _check_design(spec: SweepSpec) -> None:
         if spec.samples < need:
             raise ScenarioError(f"[sweep] samples: {spec.samples} is too few for a "
                                 f"{spec.design} design; use at least {need} ({why})")
-    if spec.design == "sobol" and spec.samples & (spec.samples - 1):
+    if spec.design in ("sobol", "sobol_sequence") and spec.samples & (spec.samples - 1):
         raise ScenarioError(f"[sweep] samples: {spec.samples} is not a power of two, which a "
-                            "Sobol design needs (e.g. 64, 128, 256)")
+                            f"{spec.design} design needs (e.g. 64, 128, 256)")
