@@ -217,9 +217,13 @@ def test_a_triggered_switch_shows_its_signposts(lang):
     assert trigger is not None and model.invalid is None
     while model.running:
         model.step()
-    assert model.switched == (model.switch_month is not None)
+    first = next(r["month"] for r in model.rows if r["switched"])  # latest_year 10 forces it
+    assert model.switch_month == first and model.switched
     fig = signposts_figure(model, lang)
     ax = fig.axes[0]
+    marks = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"
+             and line.get_xdata()[0] != 0]
+    assert marks == [(first - 1) / 12]  # the switch, drawn where its levers first applied
     lines = [line for line in ax.get_lines() if line.get_linestyle() == "-"]
     assert len(lines) == len(trigger.conditions)  # one line per signpost
     thresholds = sorted(line.get_ydata()[0] for line in ax.get_lines()

@@ -198,11 +198,22 @@ BAD_VALUES = [
     _case('[switch]\nto = "SCHEME2"\nhold_months = 0\n[switch.when]\nattitude = { at_least = '
           '0.5 }\n', "[switch] hold_months", "[1, 1200]", name="trigger-hold-zero"),
     _case('[switch]\nto = "SCHEME2"\nearliest_year = 16\n[switch.when]\nattitude = '
-          '{ at_least = 0.5 }\n', "[switch] earliest_year", "[0, 15]",
+          '{ at_least = 0.5 }\n', "[switch] earliest_year", "[0, 14]",
           name="trigger-earliest-beyond-horizon"),
+    _case('[switch]\nto = "SCHEME2"\nearliest_year = 15\n[switch.when]\nattitude = '
+          '{ at_least = 0.5 }\n', "[switch] earliest_year", "leaves no month to switch in",
+          name="trigger-earliest-at-horizon"),
+    _case('[switch]\nto = "SCHEME2"\nhold_months = 37\n[switch.when]\nattitude = '
+          '{ at_least = 0.5 }\n', "[switch] hold_months", "[1, 36]", header="horizon_years = 3",
+          name="trigger-hold-beyond-horizon"),
+    _case('[switch]\nto = "SCHEME2"\n[switch.when]\npetitions = { at_least = 2 }\n',
+          "[switch.when] petitions.at_least", "[0, 1]", name="trigger-petitions-above-1"),
+    _case('[switch]\nto = "SCHEME2"\n[switch.when]\n"attitude - employment" = '
+          '{ at_least = 0 }\n', "[switch.when] 'attitude - employment'", "unknown key",
+          name="trigger-difference-not-a-signpost"),
     _case('[switch]\nto = "SCHEME2"\nearliest_year = 5\nlatest_year = 4\n[switch.when]\n'
-          'attitude = { at_least = 0.5 }\n', "[switch] latest_year", "[earliest_year = 5, 15]",
-          name="trigger-latest-before-earliest"),
+          'attitude = { at_least = 0.5 }\n', "[switch] latest_year",
+          "[earliest_year = 5, 100]", name="trigger-latest-before-earliest"),
     _case('[switch]\nto = "SCHEME2"\nhold_months = 6\n', "[switch] hold_months",
           "only with a [switch.when]", name="trigger-hold-without-when"),
     _case('[switch]\n[switch.when]\nattitude = { at_least = 0.5 }\n', "[switch] to",

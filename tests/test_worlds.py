@@ -333,6 +333,14 @@ BAD_SPECS = [  # (changes to the tiny spec, words the error line must contain)
     ({"design": "sobol_sequence", "samples": 6}, ["[worlds] samples", "6", "power of two"]),
     ({"replications": 0}, ["[worlds] replications", "0"]),
     ({"scenario": "absent.toml"}, ["absent.toml", "not found"]),
+    ({"filters": COSTS + "[filters.old]\nsource = 'x'\nyears = [0]\n"
+                         "cadre_mean_age = { at_least = 500 }\n"},
+     ["[filters.old] cadre_mean_age.at_least", "500", "[0, 120]"]),
+    ({"filters": COSTS + "[filters.count]\nsource = 'x'\nyears = [1]\n"
+                         "residents = { at_most = -5 }\n"},
+     ["[filters.count] residents.at_most", "-5", "[0, inf]"]),
+    ({"filters": CHANGE.replace("attitude = { at_least = -1 }", "fee_base = { at_least = 0 }")},
+     ["[filters.change] 'fee_base'", "a parameter, which does not change within a run"]),
 ]
 
 
@@ -343,7 +351,8 @@ BAD_SPECS = [  # (changes to the tiny spec, words the error line must contain)
     "year-beyond-horizon", "change-since-not-before", "unknown-name-in-difference",
     "unsampled-parameter", "filter-named-as-parameter", "bounds-crossed", "no-source",
     "three-terms", "unknown-name", "no-outcome-read", "no-filters", "saltelli-design",
-    "sobol-not-power-of-two", "zero-replications", "missing-scenario"])
+    "sobol-not-power-of-two", "zero-replications", "missing-scenario", "impossible-age",
+    "negative-count", "parameter-change"])
 def test_bad_spec_is_one_line_and_writes_nothing(root: Path, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str],
                                                  changes: dict, words: list[str]) -> None:
@@ -462,3 +471,17 @@ def test_the_shipped_spec_loads(scenarios_dir: Path) -> None:
     assert all(f.source.strip() for f in spec.filters)
     assumed = [f.name for f in spec.filters if f.assumed]
     assert assumed == ["party_members_older", "residents_unwilling_to_pay"]
+
+
+def test_a_source_over_several_lines_survives_a_resume(root: Path, tmp_path: Path,
+                                                        scenarios_dir: Path) -> None:
+    scenario = small_scenario(tmp_path, scenarios_dir)
+    multi = ALWAYS.replace('source = "a test: every share lies in [0, 1]"',
+                           'source = """a test:\nevery "share" lies in [0, 1]"""')
+    spec = write_spec(tmp_path / "multi.toml", scenario, multi)
+    out = tmp_path / "out"
+    assert worlds(spec, out) == 0
+    assert worlds(None, None, "--resume", str(out)) == 0
+    stored = load_worlds_spec(out / "worlds.toml")
+    assert stored.filters[0].source == 'a test:\nevery "share" lies in [0, 1]'
+    assert len(load_worlds(out, plausible_only=False)) == 4

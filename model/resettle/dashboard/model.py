@@ -129,9 +129,11 @@ def build_scenario(base: Scenario, switch: str, switch_year: int, choices: dict,
     levers = {k: v for k, v in choices.items() if v != AS_SCENARIO}
     scenario = base.replace(**levers, **numbers)
     if switch == "none":
-        scenario = scenario.replace(switch_year=None, switch_levers=None, switch_trigger=None)
+        scenario = scenario.replace(switch_year=None, switch_levers=None, switch_trigger=None,
+                                    switch_only=())
     elif switch == "scheme2":
         scenario = scenario.replace(switch_year=int(switch_year), switch_trigger=None,
+                                    switch_only=(),
                                     switch_levers=load_choice("scheme2").levers)
     elif switch != AS_SCENARIO:
         raise ScenarioError(f"switch: {switch!r} is not one of " + ", ".join(SWITCH_CHOICES))

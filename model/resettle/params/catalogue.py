@@ -8,6 +8,7 @@ each value commented (this is how ``scenarios/baseline.toml`` is made).
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pandas as pd
 
@@ -33,8 +34,8 @@ def toml_value(value: object) -> str:
     """A Python value written as TOML."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, str):  # a TOML basic string: JSON's escapes are TOML's
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, tuple | list):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, float):
@@ -84,5 +85,6 @@ def scenario_record(scenario: Scenario) -> dict:
             "switch_trigger": None if scenario.switch_trigger is None
             else dataclasses.asdict(scenario.switch_trigger),
             "switch_phase_months": scenario.switch_phase_months,
+            "switch_only": list(scenario.switch_only),
             "parameters": as_flat_dict(scenario),
             "switch_levers": None if switch is None else dataclasses.asdict(switch)}

@@ -20,8 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from resettle.errors import ScenarioError
-from resettle.outcomes import COMPARABLE
+from resettle.outcomes import COMPARABLE, MONEY_KEYS
 from resettle.params.schema import unknown_key_message
+from resettle.params.sections import MAX_AGE
 
 BOUND_KEYS = ("at_least", "at_most")
 UNIT = (0.0, 1.0)  # a share or a score
@@ -39,7 +40,7 @@ SIGNPOSTS: dict[str, tuple[float, float]] = {
     "employment": UNIT,
     "employment_4050": UNIT,
     "stability": UNIT,  # households not raising a matter this month
-    "petitions": (0.0, math.inf),  # matters raised per household this month
+    "petitions": UNIT,  # households raising a matter this month, per household
     "petitions_resolved": UNIT,
     "petitions_via_committee": UNIT,
     "turnout": UNIT,
@@ -54,7 +55,8 @@ SIGNPOSTS: dict[str, tuple[float, float]] = {
 
 
 # The columns of the monthly table (outcomes.COMPARABLE) that are shares or scores in [0, 1]
-# (ODD Appendix B; ``switched`` is 0 or 1); the others are counts, money, ages, grievance.
+# (ODD Appendix B; ``switched`` is 0 or 1), ages, and money balances (which may be negative);
+# the others are counts, yuan owed or billed, grievance, a level: never negative.
 SHARES = frozenset({
     "attitude", "attitude_under40", "attitude_40_59", "attitude_60plus",
     "village_attitude_eta2", "employment", "trained_share", "employment_under40",
@@ -67,11 +69,29 @@ SHARES = frozenset({
     "fee_willingness", "evasion", "enforced", "on_behalf_shortfall"})
 
 
+AGES = frozenset({"cadre_mean_age", "party_member_mean_age"})
+BALANCES = frozenset(MONEY_KEYS) - {"arrears"}
+NOT_NEGATIVE = (0.0, math.inf)
+
+
 def comparable_domains() -> dict[str, tuple[float, float]]:
     """Every column of the monthly table that may be compared (``outcomes.COMPARABLE``) with
     the values it can take: a signpost's (:data:`SIGNPOSTS`), [0, 1] for a share or a score
-    (:data:`SHARES`), else any number."""
-    return {name: SIGNPOSTS.get(name, UNIT if name in SHARES else ANY) for name in COMPARABLE}
+    (:data:`SHARES`), [0, MAX_AGE] for an age, any number for a balance, else >= 0."""
+    return {name: SIGNPOSTS.get(name) or _domain(name) for name in COMPARABLE}
+
+
+def _domain(name: str) -> tuple[float, float]:
+    if name in SHARES:
+        return UNIT
+    if name in AGES:
+        return (0.0, float(MAX_AGE))
+    return ANY if name in BALANCES else NOT_NEGATIVE
+
+
+# Signposts measured over a month (what happened in it): the initial state (month 0) has no
+# reading of them, although the table shows their starting values there (stability 1).
+FLOWS = frozenset({"stability", "petitions", "petitions_resolved", "petitions_via_committee"})
 
 
 @dataclass(frozen=True)
@@ -115,9 +135,11 @@ def parse_conditions(where: str, table: object,
 
 def parse_condition(where: str, name: str, spec: object,
                     indicators: Mapping[str, tuple[float, float]]) -> Condition:
-    """One condition; see the module docstring for what is refused."""
+    """One condition; ``where`` ends with ``name`` (``[switch.when] attitude``). See the
+    module docstring for what is refused."""
     if name not in indicators:
-        raise ScenarioError(unknown_key_message(where.rsplit(" ", 1)[0], name, set(indicators)))
+        table = where.removesuffix(name).rstrip() or where
+        raise ScenarioError(unknown_key_message(table, name, set(indicators)))
     if not isinstance(spec, dict) or not spec:
         raise ScenarioError(f"{where}: expected {{ at_least = x }}, {{ at_most = x }} or both, "
                             f"got {spec!r}")

@@ -54,6 +54,7 @@ class Scenario:
     switch_levers: Levers | None = None
     switch_phase_months: int = 0  # the switch's levers phase in over this many months (§4)
     switch_trigger: Trigger | None = None  # switch when signposts are met, instead of a year
+    switch_only: tuple[str, ...] = ()  # a partial switch: only these levers change
     files: tuple[str, ...] = ()  # the files it was read from, the extended ones first
     file_hashes: tuple[str, ...] = ()  # the SHA-256 of each file's bytes, as they were read
     description_zh: str | None = None  # the description in Chinese, when the file gives one
@@ -64,6 +65,14 @@ class Scenario:
             raise ScenarioError(f"[scenario] horizon_years: {self.horizon_years!r} is out of "
                                 f"range; use a whole number in [1, {MAX_HORIZON_YEARS}]")
         self._check_switch()
+
+    def levers_after_switch(self, in_force: Levers) -> Levers:
+        """The levers from the switch on: ``switch_levers``; for a partial switch, the levers
+        in force with only the ``switch_only`` ones changed to ``switch_levers``' values."""
+        if not self.switch_only:
+            return self.switch_levers
+        return dataclasses.replace(in_force, **{k: getattr(self.switch_levers, k)
+                                                for k in self.switch_only})
 
     def _check_switch(self) -> None:
         timed = self.switch_year is not None or self.switch_trigger is not None
@@ -216,8 +225,7 @@ def _build(path: Path, data: dict, digest: str, seen: tuple[Path, ...]) -> Scena
             if "extends" in header else Scenario())
     sections = {name: cls.from_mapping(_table(data, name), getattr(base, name))
                 for name, cls in SECTIONS.items()}
-    switch_year, switch_levers, phase, trigger = _switch(path, data, base, sections["levers"],
-                                                         seen)
+    switch = _switch(path, data, base, sections["levers"], seen)
     # a Chinese description is inherited only with the English one it translates
     description_zh = header.get("description_zh",
                                 None if "description" in header else base.description_zh)
@@ -225,8 +233,7 @@ def _build(path: Path, data: dict, digest: str, seen: tuple[Path, ...]) -> Scena
                     description=header.get("description", base.description),
                     description_zh=description_zh,
                     horizon_years=header.get("horizon_years", base.horizon_years),
-                    switch_year=switch_year, switch_levers=switch_levers,
-                    switch_phase_months=phase, switch_trigger=trigger,
+                    **switch,
                     files=(*base.files, str(path)), file_hashes=(*base.file_hashes, digest),
                     **sections)
 
@@ -254,13 +261,17 @@ def _header(data: dict) -> dict:
     return header
 
 
+SWITCH_FIELDS = ("switch_year", "switch_levers", "switch_phase_months", "switch_trigger",
+                 "switch_only")
+
+
 def _switch(path: Path, data: dict, base: Scenario, own: Levers, seen: tuple[Path, ...]
-            ) -> tuple[int | None, Levers | None, int, Trigger | None]:
-    """(year, levers after the switch, phase months, trigger) of the file's ``[switch]``
-    (the extended file's when it has none); ``own``: this file's levers before the switch."""
+            ) -> dict[str, Any]:
+    """The Scenario's switch fields from the file's ``[switch]``, which replaces the whole
+    switch of the file it extends (inherited when there is none); ``own``: this file's levers
+    before the switch."""
     if "switch" not in data:
-        return (base.switch_year, base.switch_levers, base.switch_phase_months,
-                base.switch_trigger)
+        return {name: getattr(base, name) for name in SWITCH_FIELDS}
     table = _table(data, "switch")
     for key in table:
         if key not in SWITCH_KEYS:
@@ -270,11 +281,15 @@ def _switch(path: Path, data: dict, base: Scenario, own: Levers, seen: tuple[Pat
     if trigger is None and (isinstance(year, bool) or not isinstance(year, int)):
         raise ScenarioError(f"[switch] year: expected a whole number of years (or a "
                             f"[switch.when] condition), got {year!r}")
-    return year, _switch_levers(path, table, own, seen), table.get("phase_months", 0), trigger
+    only = () if "to" in table else tuple(_table(table, "levers"))
+    return {"switch_year": year, "switch_levers": _switch_levers(path, table, own, seen),
+            "switch_phase_months": table.get("phase_months", 0), "switch_trigger": trigger,
+            "switch_only": only}
 
 
 def _switch_levers(path: Path, table: dict, own: Levers, seen: tuple[Path, ...]) -> Levers:
-    """The levers after the switch: ``to``'s, or this scenario's own (a partial switch), with
+    """The levers after the switch: ``to``'s, or this scenario's own (a partial switch: only
+    the ``[switch.levers]`` change, applied to the levers in force at the switch), with
     ``[switch.levers]`` on top."""
     if "to" not in table and "levers" not in table:
         raise ScenarioError("[switch] to: missing required key; give the scenario file whose "

@@ -14,13 +14,19 @@ the signposts and triggers of Dynamic Adaptive Policy Pathways (Haasnoot et al. 
     own_fee_share = { at_least = 0.5 }
     petitions = { at_most = 0.05 }
 
-The office reads the monthly table at the end of each month (month 0 is the initial state).
-The switch's levers apply from the first month after ``earliest_year`` in which the
-conditions have held in each of the last ``hold_months`` recorded months, or from the first
-month after ``latest_year`` if that comes first. Months before ``earliest_year`` count
-towards the hold, so a trigger met from the start switches exactly when ``year =
-earliest_year`` would. A ``latest_year`` equal to the horizon never forces a switch, as a
-``year`` equal to the horizon never switches.
+The office reads the monthly table at the end of each month. Month 0 is the initial state:
+signposts of a state (attitude, employment, maturity...) are read there, those measured over a
+month (:data:`~resettle.params.conditions.FLOWS`: stability and the matters raised) are not,
+since nothing has happened yet. The switch's levers apply from the first month after
+``earliest_year`` in which the conditions have held in each of the last ``hold_months``
+recorded months, or from the first month after ``latest_year`` if that comes first. Months
+before ``earliest_year`` count towards the hold, so a trigger on states met from the start
+switches exactly when ``year = earliest_year`` would, provided ``hold_months`` is at most
+``12 * earliest_year + 1`` (the months recorded by then). A ``latest_year`` at or beyond the
+horizon never forces a switch within it, as a ``year`` equal to the horizon never switches.
+A switch that could never come is refused: ``earliest_year`` must lie before the horizon and
+``hold_months`` within it. A child file's ``[switch]`` replaces the extended file's whole
+switch.
 """
 
 from __future__ import annotations
@@ -28,8 +34,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from resettle.errors import ScenarioError
-from resettle.params.conditions import SIGNPOSTS, Condition, all_hold, parse_conditions
-from resettle.params.sections import MAX_MONTHS
+from resettle.params.conditions import FLOWS, SIGNPOSTS, Condition, all_hold, parse_conditions
+from resettle.params.sections import MAX_MONTHS, MAX_YEARS
 
 TRIGGER_KEYS = {"when", "earliest_year", "latest_year", "hold_months"}
 DEFAULT_HOLD_MONTHS = 1  # the latest month's reading alone: no persistence asked unless stated
@@ -56,7 +62,10 @@ class Trigger:
         return None if self.latest_year is None else 12 * self.latest_year + 1
 
     def met(self, row: dict) -> bool:
-        """Whether this month's reading (a row of the monthly table) meets every condition."""
+        """Whether this month's reading (a row of the monthly table) meets every condition;
+        at month 0 a condition on a flow is not met (there is no reading of it yet)."""
+        if row["month"] == 0 and any(c.indicator in FLOWS for c in self.conditions):
+            return False
         return all_hold(self.conditions, row)
 
     def due(self, month: int, held: int) -> bool:
@@ -66,15 +75,20 @@ class Trigger:
             month == self.deadline
 
     def check(self, horizon_years: int) -> None:
-        """The window must lie within the horizon."""
-        if not 0 <= self.earliest_year <= horizon_years:
-            raise ScenarioError(f"[switch] earliest_year: {self.earliest_year!r} is beyond the "
-                                f"horizon; use a whole number in [0, {horizon_years}]")
+        """The switch must be able to come within the horizon: it may start before the
+        horizon, and the hold fits in it (a deadline beyond it is no deadline within it)."""
+        if not 0 <= self.earliest_year < horizon_years:
+            raise ScenarioError(f"[switch] earliest_year: {self.earliest_year!r} leaves no month "
+                                f"to switch in; use a whole number in [0, {horizon_years - 1}] "
+                                f"(the horizon is {horizon_years} years)")
+        if self.hold_months > 12 * horizon_years:
+            raise ScenarioError(f"[switch] hold_months: {self.hold_months!r} is longer than the "
+                                f"horizon; use a whole number in [1, {12 * horizon_years}]")
         if self.latest_year is not None and not \
-                self.earliest_year <= self.latest_year <= horizon_years:
+                self.earliest_year <= self.latest_year <= MAX_YEARS:
             raise ScenarioError(f"[switch] latest_year: {self.latest_year!r} is not allowed; "
                                 f"use a whole number in [earliest_year = {self.earliest_year}, "
-                                f"{horizon_years}]")
+                                f"{MAX_YEARS}]")
 
 
 def read_trigger(table: dict) -> Trigger | None:

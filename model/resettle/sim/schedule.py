@@ -145,7 +145,7 @@ class MonthlyProcesses:
                 self.model.rows[-1]) else 0
         if s.switched_month is None and self.switch_due(month):
             s.switched_month = month
-            self.model.levers = p.switch_levers
+            self.model.levers = p.levers_after_switch(self.model.levers)
             if p.switch_phase_months:
                 s.phase = transition.Phase(s.collective_share, s.areas_formed,
                                            p.switch_phase_months)

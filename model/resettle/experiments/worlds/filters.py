@@ -115,6 +115,8 @@ def _filter(name: str, entry: object, horizon: int, domains: dict, taken: set[st
                             "they do not give)")
     years = _years(where, entry.get("years"), horizon)
     since = _since(where, entry.get("change_since"), years)
+    if since is not None:
+        _no_parameters_changing(where, table, domains)
     if not table:
         raise ScenarioError(f"{where}: no condition; add one such as "
                             "attitude = { at_most = 0.5 }")
@@ -140,6 +142,16 @@ def _since(where: str, since: object, years: tuple[int, ...]) -> int | None:
         raise ScenarioError(f"{where} change_since: {since!r} is not allowed; use a year in "
                             f"[0, {years[0] - 1}] (before every year listed)")
     return since
+
+
+def _no_parameters_changing(where: str, table: dict, domains: dict) -> None:
+    """A parameter does not change within a run: its change is always 0."""
+    outcomes = comparable_domains()
+    for key in table:
+        fixed = [n for n in terms(key) if n not in outcomes]
+        if fixed:
+            raise ScenarioError(f"{where} {key!r}: {fixed[0]} is a parameter, which does not "
+                                "change within a run; drop change_since or read an outcome")
 
 
 def _check_names(where: str, table: dict, domains: dict) -> None:

@@ -47,6 +47,7 @@ from resettle.experiments.worlds.filters import WorldFilter, parse_filters, term
 from resettle.params.catalogue import toml_value
 from resettle.params.conditions import comparable_domains
 from resettle.params.scenario import (
+    MAX_HORIZON_YEARS,
     SECTIONS,
     Scenario,
     check_name,
@@ -138,9 +139,15 @@ def _text(table: dict, key: str) -> str:
 
 def _horizon(table: dict, scenario: Scenario) -> int:
     years = table.get("horizon_years", scenario.horizon_years)
-    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
+    if isinstance(years, bool) or not isinstance(years, int) or \
+            not 1 <= years <= MAX_HORIZON_YEARS:
         raise ScenarioError(f"[worlds] horizon_years: {years!r} is not allowed; use a whole "
-                            "number >= 1")
+                            f"number in [1, {MAX_HORIZON_YEARS}]")
+    try:
+        scenario.replace(horizon_years=years)
+    except ScenarioError as err:
+        raise ScenarioError(f"[worlds] horizon_years: {years} does not suit the scenario "
+                            f"({err})") from None
     return years
 
 
