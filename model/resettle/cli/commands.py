@@ -304,6 +304,48 @@ def cmd_worlds(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_decide(args: argparse.Namespace) -> int:
+    """``resettle decide``: the study's sweep (started or resumed), then its tables and
+    report."""
+    from resettle.experiments.decide.policies import policy_files
+    from resettle.experiments.decide.spec import (
+        DECIDE_FILE,
+        decide_toml,
+        load_decide_spec,
+        stored_decide,
+    )
+    from resettle.experiments.decide.study import evaluate_decision, write_decision_tables
+    from resettle.experiments.sweep.design import planned_runs
+    from resettle.experiments.sweep.runner import sweep_toml
+    from resettle.reports.decide import write_decide_report
+    from resettle.store.lock import output_lock
+    from resettle.text.fonts import check_fonts, names_shown
+
+    check_resume_arguments(args, "decide")
+    spec = load_decide_spec(args.spec) if args.spec else None
+    if args.resume is not None:  # before the lock: a mistyped directory is not created
+        spec = stored_decide(args.resume, spec)
+    else:
+        check_study(planned_runs(spec.sweep), spec.sweep.scenarios, str(args.spec),
+                    args.workers, args.yes, remote=bool(args.scheduler),
+                    factors=spec.sweep.factors)
+    check_fonts(args.lang, names_shown(spec.sweep.scenarios))
+    out = args.resume or args.out or OUTPUTS / f"decide-{spec.name}"
+    files = {DECIDE_FILE: decide_toml(spec), **policy_files(spec.policies)}
+    with output_lock(out):
+        done = sweep_in(out, args, spec.sweep,
+                        sweep_toml(spec.sweep.raw, f"the sweep of the decide study in "
+                                                   f"{spec.source}"), "decide", files)
+        if isinstance(done, int) or not done.complete:
+            return done if isinstance(done, int) else report_sweep(done, "decide")
+        decision = evaluate_decision(out, spec)
+        write_decision_tables(out, decision)
+        write_decide_report(out, decision, args.lang, command_line(args))
+    print(f"wrote {out} (recommended: {decision.recommended}; report/report.html, "
+          "policies.csv, regret.csv, outcomes.csv, boxes.csv)")
+    return 0
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     """``resettle analyze``."""
     from resettle.experiments.sweep.analyse import analyse_sweep
@@ -330,6 +372,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return 0  # not reached: the server replaces this process
 
 
-COMMANDS = {"sweep": cmd_sweep, "worlds": cmd_worlds, "analyze": cmd_analyze, "run": cmd_run,
+COMMANDS = {"sweep": cmd_sweep, "worlds": cmd_worlds, "decide": cmd_decide,
+            "analyze": cmd_analyze, "run": cmd_run,
             "compare": cmd_compare, "switch-year": cmd_switch_year, "describe": cmd_describe,
             "params": cmd_params, "dashboard": cmd_dashboard}

@@ -140,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="resettle", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"resettle {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for add in (add_run, add_compare, add_switch_year, add_sweep, add_worlds, add_analyze,
-                add_dashboard, add_describe, add_params):
+    for add in (add_run, add_compare, add_switch_year, add_sweep, add_worlds, add_decide,
+                add_analyze, add_dashboard, add_describe, add_params):
         add(sub)
     return parser
 
@@ -222,6 +222,15 @@ def add_worlds(sub) -> None:
     p = sub.add_parser("worlds", help="sample plausible worlds and filter them by the study's "
                                       "facts and patterns (a resumable sweep; local or Dask)")
     add_sweep_options(p, "worlds", "ensemble")
+
+
+def add_decide(sub) -> None:
+    """``resettle decide``'s arguments: a sweep's, and the report's languages."""
+    p = sub.add_parser("decide", help="compare policies over plausible worlds: regret, "
+                                      "satisficing, the robust choice and where it fails (a "
+                                      "resumable sweep; local or Dask)")
+    add_sweep_options(p, "decide", "study")
+    add_lang(p)
 
 
 def add_sweep_options(p: argparse.ArgumentParser, what: str, noun: str) -> None:

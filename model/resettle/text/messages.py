@@ -154,10 +154,14 @@ MESSAGES: dict[str, dict[str, str]] = {
               "一个百分点）。{verdict}由于各次重复共用种子（共同随机数），配对差值比均值更精确。"},
     "precision.mc_only": {
         "en": "These intervals describe Monte-Carlo (replication) noise only, not uncertainty "
-              "about the assumptions: how the assumptions move the results is for a sweep "
-              "(resettle sweep, resettle analyze; ODD §7.13).",
-        "zh": "这些区间只反映蒙特卡洛（重复模拟）噪声，不反映对假设的不确定性：假设如何影响结果"
-              "须由参数扫描回答（resettle sweep、resettle analyze；ODD §7.13）。"},
+              "about the assumptions. The spread over plausible worlds, and which policy holds "
+              "up across them, is for resettle worlds and resettle decide (ODD §6.4-§6.5); how "
+              "each assumption moves the results, for a sweep (resettle sweep, resettle "
+              "analyze; ODD §7.13).",
+        "zh": "这些区间只反映蒙特卡洛（重复模拟）噪声，不反映对假设的不确定性。在各种合理世界中"
+              "的分布、以及哪种政策在这些世界中都站得住，须由 resettle worlds 和 resettle decide "
+              "回答（ODD §6.4-§6.5）；各项假设如何影响结果，须由参数扫描回答（resettle sweep、"
+              "resettle analyze；ODD §7.13）。"},
     "precision.rounds": {
         "en": "Replications were added in rounds until every reported 95% CI half-width "
               "(milestone means, paired differences, early years) was at most {target}, with "
@@ -314,6 +318,181 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fig.density": {"en": "density", "zh": "密度"},
     "fig.chosen": {"en": "chosen box", "zh": "所选区域"},
     "fig.restricted": {"en": "parameters restricted", "zh": "受限参数个数"},
+    # ---- decide
+    "decide.title": {"en": "Decision over plausible worlds: {name}",
+                     "zh": "基于合理世界的决策分析：{name}"},
+    "h.recommendation": {"en": "Recommendation and its conditions", "zh": "建议及其适用条件"},
+    "decide.recommend": {
+        "en": "Recommended: {policy}. Of the {policies} policies compared in {worlds} plausible "
+              "worlds, it has the least maximum regret on the combined score: it falls short "
+              "of the best policy in each world by at most {max:.3f} (on average {mean:.3f}).",
+        "zh": "建议采用：{policy}。在 {worlds} 个合理世界中比较的 {policies} 个策略里，它在综合"
+              "得分上的最大遗憾最小：与每个世界中的最优策略相比，差距至多为 {max:.3f}（平均 "
+              "{mean:.3f}）。"},
+    "decide.meets": {
+        "en": "It meets every threshold the planner stated ({thresholds}) in {met} of {worlds} "
+              "worlds ({share:.0%}).",
+        "zh": "它在 {worlds} 个世界中的 {met} 个（{share:.0%}）满足规划者设定的全部门槛"
+              "（{thresholds}）。"},
+    "decide.no_thresholds": {
+        "en": "The spec states no thresholds ([satisficing]): no policy is judged by them.",
+        "zh": "规格文件未设定门槛（[satisficing]）：不按门槛评判策略。"},
+    "decide.fails": {
+        "en": "It fails (combined regret above {tolerance}, or a threshold missed) in {failing} "
+              "of {worlds} worlds.",
+        "zh": "它在 {worlds} 个世界中的 {failing} 个失效（综合遗憾超过 {tolerance}，或未满足"
+              "某一门槛）。"},
+    "decide.fails_where": {
+        "en": "Those worlds lie mostly where {box} (PRIM box: coverage {coverage:.2f}, density "
+              "{density:.2f}).",
+        "zh": "这些世界主要位于 {box} 的区域（PRIM 区域：覆盖率 {coverage:.2f}，密度 "
+              "{density:.2f}）。"},
+    "decide.fails_nowhere": {"en": "It fails in none of them.",
+                             "zh": "它在所有世界中均未失效。"},
+    "decide.fails_everywhere": {
+        "en": "It fails in every world, so no region of the uncertainties tells its failures "
+              "apart.",
+        "zh": "它在每个世界中都失效，因此不确定参数中没有哪个区域能把失效情形区分出来。"},
+    "decide.fails_unseparated": {
+        "en": "No box of the sampled parameters tells those worlds apart from the others.",
+        "zh": "抽样参数中没有哪个区域能把这些世界与其余世界区分开。"},
+    "decide.timing": {
+        "en": "It switched by the horizon in {share:.0%} of the runs; where it switched, after "
+              "year {year:.1f} on average (by world: {low:.1f} to {high:.1f}).",
+        "zh": "到期末，{share:.0%} 的模拟发生了切换；发生切换时平均在第 {year:.1f} 年后"
+              "（各世界：{low:.1f} 至 {high:.1f}）。"},
+    "decide.none_satisfice": {
+        "en": "No policy meets every threshold in any world: the thresholds ask more than any "
+              "policy gives in these worlds.",
+        "zh": "没有任何策略在任何世界中满足全部门槛：在这些世界中，门槛的要求超出了所有策略的"
+              "表现。"},
+    "decide.close": {
+        "en": "The next policy, {policy}, has a maximum regret only {gap:.3f} higher: less than "
+              "the typical Monte-Carlo half-width of a regret ({halfwidth:.3f}), so more "
+              "replications may change the order.",
+        "zh": "排在其后的策略{policy}的最大遗憾只高 {gap:.3f}：小于遗憾的典型蒙特卡洛半宽"
+              "（{halfwidth:.3f}），增加重复次数可能改变排序。"},
+    "decide.search_noise": {
+        "en": "The trigger thresholds searched differ in maximum regret by less than the typical "
+              "Monte-Carlo half-width ({halfwidth:.3f}): with these replications the search does "
+              "not tell them apart.",
+        "zh": "所搜索的各组触发阈值之间最大遗憾的差别小于典型蒙特卡洛半宽（{halfwidth:.3f}）："
+              "在现有重复次数下，搜索无法区分它们。"},
+    "decide.agree": {
+        "en": "It is also the policy that meets every threshold in the most worlds.",
+        "zh": "它同时也是在最多世界中满足全部门槛的策略。"},
+    "decide.disagree": {
+        "en": "The two criteria disagree: the policy meeting every threshold in the most worlds "
+              "is {policy} ({share:.0%} of worlds; maximum regret {max:.3f}). Minimax regret "
+              "guards against the largest shortfall from the best policy; satisficing against "
+              "missing the planner's thresholds.",
+        "zh": "两个准则不一致：在最多世界中满足全部门槛的策略是{policy}（{share:.0%} 的世界；"
+              "最大遗憾 {max:.3f}）。最小最大遗憾准则防范与最优策略的最大差距，满意准则防范"
+              "达不到规划者的门槛。"},
+    "decide.search": {
+        "en": "Of the {points} trigger thresholds searched ({keys}), {policy} has the least "
+              "maximum regret: {max:.3f}.",
+        "zh": "在搜索的 {points} 组触发阈值（{keys}）中，{policy}的最大遗憾最小：{max:.3f}。"},
+    "decide.spread": {
+        "en": "The spread (mean, p10-p90, maximum regret) is over the plausible worlds: "
+              "uncertainty about the assumptions, as far as the worlds cover it. The "
+              "half-widths are 95% Monte-Carlo intervals over the {reps} replication(s) per "
+              "world, paired by seed across policies: replication noise only (typically "
+              "{halfwidth} for a policy's combined regret).",
+        "zh": "分布（均值、p10-p90、最大遗憾）是跨合理世界的：即在这些世界所覆盖的"
+              "范围内对假设的不确定性。半宽是每个世界 {reps} 次重复模拟的 95% 蒙特卡洛区间，"
+              "各策略按种子配对：只反映重复模拟噪声（策略综合遗憾的典型半宽：{halfwidth}）。"},
+    "h.policies": {"en": "Policies compared", "zh": "比较的策略"},
+    "decide.policy": {"en": "{name} ({kind}): {description}",
+                      "zh": "{name}（{kind}）：{description}"},
+    "decide.variant": {"en": "as {base}{switch}", "zh": "同{base}{switch}"},
+    "kind.file": {"en": "scenario file", "zh": "方案文件"},
+    "kind.switch_year": {"en": "fixed switch year", "zh": "固定切换年份"},
+    "kind.trigger_search": {"en": "trigger search", "zh": "触发阈值搜索"},
+    "h.regret": {"en": "Regret and satisficing (combined score)",
+                 "zh": "遗憾与满足门槛情况（综合得分）"},
+    "decide.regret_note": {
+        "en": "Per policy, over the worlds: the combined score's mean, p10 and p90; its mean "
+              "and maximum regret against the best policy in each world; the median Monte-Carlo "
+              "half-width of that regret; the share of worlds meeting every threshold; the "
+              "share where the policy fails.",
+        "zh": "每个策略跨世界的：综合得分的均值、p10 和 p90；与每个世界中最优策略"
+              "相比的平均遗憾和最大遗憾；该遗憾的蒙特卡洛半宽中位数；满足全部门槛的世界占比；"
+              "策略失效的世界占比。"},
+    "h.by_metric": {"en": "By metric", "zh": "分指标"},
+    "decide.metric_choice": {
+        "en": "{metric} ({better}): least maximum regret {policy}, {max:.3f}.",
+        "zh": "{metric}（{better}）：最大遗憾最小的是{policy}，{max:.3f}。"},
+    "decide.definition": {
+        "en": "Part of some differences between the policies follows from what the schemes "
+              "are, not from behaviour (docs/ODD.md §7.12), and regret counts it all the same:",
+        "zh": "策略之间的部分差异来自方案本身的规定，而非行为（docs/ODD.md §7.12），遗憾同样"
+              "把它计算在内："},
+    "better.higher": {"en": "higher is better", "zh": "越高越好"},
+    "better.lower": {"en": "lower is better", "zh": "越低越好"},
+    "h.failure": {"en": "Where the recommended policy fails", "zh": "建议策略在哪些情形下失效"},
+    "decide.prim": {
+        "en": "PRIM (Friedman & Fisher 1999) over the {parameters} sampled parameters of the "
+              "{worlds} worlds. With few worlds and many parameters, a box that tells them "
+              "apart can arise by chance: read it as a hypothesis to test with more worlds.",
+        "zh": "对 {worlds} 个世界的 {parameters} 个抽样参数做 PRIM（Friedman & Fisher 1999）。"
+              "世界少而参数多时，能把它们区分开的区域可能出于偶然：应视为有待用更多世界检验"
+              "的假设。"},
+    "h.search": {"en": "Trigger search", "zh": "触发阈值搜索"},
+    "decide.search_note": {
+        "en": "One policy per point of the grid [policies.trigger_search], each the base's "
+              "trigger with those thresholds; best marks the least maximum regret.",
+        "zh": "[policies.trigger_search] 网格的每个点是一个策略，即基准触发条件取这些阈值；"
+              "“最优”标出最大遗憾最小者。"},
+    "h.method": {"en": "Method", "zh": "方法"},
+    "decide.method": {
+        "en": "Worlds: the first {worlds} plausible worlds of {folder}. {reps} replication(s) "
+              "per policy and world, seeds spawned from {seed}: replication r uses the same "
+              "seed under every policy (common random numbers). Metrics are scored at year "
+              "{horizon}, as the mean over the replications. A policy's regret in a world is "
+              "the best policy's score there minus its own (a metric where lower is better "
+              "enters with its sign turned). The combined score is the weighted mean of the "
+              "scores, weights {weights}. A policy fails in a world where its combined regret "
+              "exceeds {tolerance} or it misses a threshold.",
+        "zh": "世界：{folder} 中的前 {worlds} 个合理世界。每个策略和世界 {reps} 次重复模拟，"
+              "种子由 {seed} 派生：第 r 次重复在每个策略下使用同一种子（共同随机数）。各指标在"
+              "第 {horizon} 年按重复均值计分。策略在某一世界中的遗憾是该世界最优策略的得分减去"
+              "其自身得分（越低越好的指标取相反数）。综合得分是各得分的加权平均，权重 {weights}。"
+              "策略在综合遗憾超过 {tolerance} 或未满足某一门槛的世界中视为失效。"},
+    "box.at_least": {"en": "{name} >= {value:.3g}", "zh": "{name} >= {value:.3g}"},
+    "box.at_most": {"en": "{name} <= {value:.3g}", "zh": "{name} <= {value:.3g}"},
+    "box.between": {"en": "{low:.3g} <= {name} <= {high:.3g}",
+                    "zh": "{low:.3g} <= {name} <= {high:.3g}"},
+    "box.among": {"en": "{name} in {values}", "zh": "{name} 取 {values}"},
+    "h.files": {"en": "Files", "zh": "文件"},
+    "decide.files": {
+        "en": "Beside this report: outcomes.csv (each policy in each world), regret.csv, "
+              "policies.csv, trigger_search.csv, boxes.csv, worlds.csv, manifest.json; the "
+              "policies as scenario files in policies/; the sweep that ran them (spec.toml, "
+              "sweep.json, results.parquet); decide.toml, the specification.",
+        "zh": "本报告之外：outcomes.csv（各策略在各世界中的结果）、regret.csv、policies.csv、"
+              "trigger_search.csv、boxes.csv、worlds.csv、manifest.json；policies/ 中各策略的"
+              "方案文件；运行它们的参数扫描（spec.toml、sweep.json、results.parquet）；"
+              "decide.toml，即规格文件。"},
+    "caption.decide_outcomes": {
+        "en": "Each policy at year {horizon} in each plausible world (dot: a world's mean over "
+              "replications; box: quartiles over the worlds)",
+        "zh": "各策略第 {horizon} 年在各合理世界中的结果（点：一个世界的重复均值；箱体：跨世界"
+              "的四分位数）"},
+    "caption.decide_regret": {
+        "en": "Maximum regret over the worlds by policy and metric (0: the best policy in every "
+              "world)",
+        "zh": "各策略、各指标跨世界的最大遗憾（0：在每个世界中都是最优策略）"},
+    "caption.decide_satisficing": {
+        "en": "Share of the worlds in which each policy meets every threshold",
+        "zh": "各策略满足全部门槛的世界占比"},
+    "caption.decide_search": {
+        "en": "Trigger search: maximum regret on the combined score at each grid point",
+        "zh": "触发阈值搜索：各网格点综合得分的最大遗憾"},
+    "fig.combined": {"en": "combined score", "zh": "综合得分"},
+    "fig.max_regret": {"en": "maximum regret", "zh": "最大遗憾"},
+    "fig.share_of_worlds": {"en": "share of worlds", "zh": "世界占比"},
+    "fig.policy": {"en": "policy", "zh": "策略"},
 }
 
 # Chinese headers of the report tables whose English headers are the data's column names.
@@ -327,6 +506,11 @@ COLUMNS_ZH = {
     "total_high": "总效应上限", "note": "说明", "mu": "μ", "mu_star": "μ*", "sigma": "σ",
     "allowed": "允许取值", "coverage": "覆盖率", "density": "密度", "differs": "是否不同",
     "unit": "单位", "source": "来源",
+    "policy": "策略", "kind": "类型", "better": "方向", "p10": "第 10 百分位",
+    "p90": "第 90 百分位", "mean_regret": "平均遗憾", "max_regret": "最大遗憾",
+    "halfwidth": "蒙特卡洛半宽", "threshold": "门槛", "satisficing": "满足门槛比例",
+    "fails": "失效比例", "switched": "已切换比例", "best": "最优", "support": "支持度",
+    "failing": "失效世界数", "worlds": "世界数",
 }
 EFFECT_ZH = {"negligible": "可忽略", "small": "小", "medium": "中", "large": "大",
              "undefined": "无法确定"}

@@ -1,5 +1,5 @@
-"""Design points of a sweep: full factorial, Latin hypercube, Sobol (Saltelli), Morris, or a
-Sobol' sequence.
+"""Design points of a sweep: full factorial, Latin hypercube, Sobol (Saltelli), Morris, a
+Sobol' sequence, or points given as they are (``points``: the i-th value of each parameter).
 
 Points are drawn in the unit hypercube with the spec's seed (scipy.stats.qmc), then scaled to
 each factor's range or list of values. The table has one row per point: ``point``, ``block``
@@ -42,7 +42,7 @@ def planned_points(spec: SweepSpec) -> int:
     """How many points the design has, counted without making them (a ceiling is checked on
     this first: a full factorial of many levels would not fit in memory)."""
     d = len(spec.factors)
-    if spec.design in ("latin_hypercube", "sobol_sequence"):
+    if spec.design in ("latin_hypercube", "sobol_sequence", "points"):
         return spec.samples
     if spec.design == "sobol":
         return spec.samples * (d + 2)
@@ -67,7 +67,10 @@ def planned_runs(spec: SweepSpec) -> int:
 def design_points(spec: SweepSpec) -> pd.DataFrame:
     """The design's points, scaled to parameter values."""
     names = [f.name for f in spec.factors]
-    if spec.design == "full_factorial":
+    if spec.design == "points":
+        table = pd.DataFrame({f.name: list(f.values) for f in spec.factors})
+        table.insert(0, "block", -1)
+    elif spec.design == "full_factorial":
         rows = list(itertools.product(*(f.grid(spec.levels) for f in spec.factors)))
         table = pd.DataFrame(rows, columns=names)
         table.insert(0, "block", -1)

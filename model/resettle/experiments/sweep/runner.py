@@ -109,7 +109,8 @@ def prepare(spec: SweepSpec, out: Path, spec_text: str, argv: list[str] | None =
         (tmp / "shards").mkdir()
         (tmp / "failures").mkdir()
         (tmp / "spec.toml").write_text(spec_text, "utf-8")
-        for name, text in (extra_files or {}).items():
+        for name, text in (extra_files or {}).items():  # a name may hold a folder
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp / name).write_text(text, "utf-8")
         points.to_parquet(tmp / "points.parquet", index=False)
         write_json(tmp / "sweep.json", info)

@@ -5,7 +5,7 @@ the design, replications, seed, and what to keep.
     name = "fees-and-training"
     scenarios = ["../scheme1.toml", "../scheme2.toml"]  # relative to this file
     design = "latin_hypercube"   # full_factorial | latin_hypercube | sobol | morris
-                                 # | sobol_sequence
+                                 # | sobol_sequence | points
     samples = 64                 # points (LHS, sobol_sequence), base N = 2^k (sobol),
                                  # trajectories (morris)
     replications = 4
@@ -33,6 +33,9 @@ design: at least 2 points (Latin hypercube), a power of two of at least 2 (Sobol
 design for Sobol' indices (``samples`` (d + 2) points); ``sobol_sequence`` is ``samples`` points
 of one scrambled Sobol' sequence (a power of two of at least 2), an ensemble that fills the
 space more evenly than random points, with no indices (``resettle worlds`` samples with it).
+``points`` takes the points as given: every parameter has ``values = [...]``, all of one length,
+and point i takes the i-th value of each (``samples``, if given, is that length); ``resettle
+decide`` runs the accepted worlds of a worlds directory so.
 ``years`` are kept years in [0, horizon]; year 0 is the initial state. ``name`` is a safe name
 (:func:`resettle.params.scenario.check_name`).
 
@@ -60,7 +63,7 @@ from resettle.params.scenario import (
 )
 from resettle.params.schema import unknown_key_message
 
-DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris", "sobol_sequence")
+DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris", "sobol_sequence", "points")
 SWEEP_KEYS = {"name", "scenarios", "design", "samples", "replications", "seed", "metrics",
               "years", "horizon_years", "levels"}
 PARAM_KEYS = {"range", "values", "integer"}
@@ -190,10 +193,11 @@ def _build(path: Path, raw: dict) -> SweepSpec:
         if key not in SWEEP_KEYS:
             raise ScenarioError(unknown_key_message("[sweep]", key, SWEEP_KEYS))
     scenarios = _scenarios(path, table)
-    factors = _factors(raw.get("parameters", {}), scenarios[0])
+    design = _choice(table, "design", DESIGNS)
+    factors = _factors(raw.get("parameters", {}), scenarios[0], design)
     spec = SweepSpec(
         name=check_name("[sweep] name", _text(table, "name")), scenarios=scenarios, factors=factors,
-        design=_choice(table, "design", DESIGNS), samples=_int(table, "samples", 1, 16),
+        design=design, samples=_int(table, "samples", 1, _default_samples(design, factors)),
         replications=_int(table, "replications", 1, 1), seed=_int(table, "seed", 0, 0),
         metrics=_metrics(table), years=_years(table, scenarios[0].horizon_years),
         levels=_int(table, "levels", 2, DEFAULT_LEVELS), source=str(path), raw=raw)
@@ -206,6 +210,11 @@ def _text(table: dict, key: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ScenarioError(f"[sweep] {key}: missing required key; give a non-empty text")
     return value
+
+
+def _default_samples(design: str, factors: tuple[Factor, ...]) -> int:
+    """``samples`` when not given: the number of points a ``points`` design lists, else 16."""
+    return len(factors[0].values) if design == "points" else 16
 
 
 def _int(table: dict, key: str, minimum: int, default: int) -> int:
@@ -261,7 +270,7 @@ def _years(table: dict, horizon: int) -> tuple[int, ...]:
     return tuple(sorted(set(years)))
 
 
-def _factors(params: dict, scenario: Scenario) -> tuple[Factor, ...]:
+def _factors(params: dict, scenario: Scenario, design: str = "") -> tuple[Factor, ...]:
     if not isinstance(params, dict) or not params:
         raise ScenarioError("[parameters]: give at least one parameter to vary")
     owner = parameter_owner()
@@ -269,11 +278,14 @@ def _factors(params: dict, scenario: Scenario) -> tuple[Factor, ...]:
     for name, entry in params.items():
         if name not in owner:
             raise ScenarioError(unknown_key_message("[parameters]", name, set(owner)))
-        factors.append(_factor(name, entry, scenario))
+        if design == "points" and not (isinstance(entry, dict) and "values" in entry):
+            raise ScenarioError(f"[parameters.{name}]: a points design takes values = [...], "
+                                "one value per point")
+        factors.append(_factor(name, entry, scenario, points=design == "points"))
     return tuple(factors)
 
 
-def _factor(name: str, entry: object, scenario: Scenario) -> Factor:
+def _factor(name: str, entry: object, scenario: Scenario, points: bool = False) -> Factor:
     where = f"[parameters.{name}]"
     if not isinstance(entry, dict):
         raise ScenarioError(f"{where}: give a table: range = [low, high], values = [...] or "
@@ -298,7 +310,7 @@ def _factor(name: str, entry: object, scenario: Scenario) -> Factor:
                                      integer=whole or entry.get("integer", False))
     else:
         factor = _plausible_factor(name, default, meta, where)
-    for value in _extremes(factor):
+    for value in _extremes(factor, points):
         _check_value(scenario, name, value, where)
     return factor
 
@@ -350,7 +362,12 @@ def _range_factor(name: str, entry: dict, where: str) -> Factor:
     return Factor(name=name, low=low, high=high, integer=entry.get("integer", False))
 
 
-def _extremes(factor: Factor) -> list:
+def _extremes(factor: Factor, points: bool = False) -> list:
+    """The values to check against the valid domain: every value of a list, except that a
+    points design's numbers (a domain is an interval) need only their least and greatest."""
+    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in factor.values)
+    if factor.categorical and points and numeric:
+        return [min(factor.values), max(factor.values)]
     if factor.categorical:
         return list(factor.values)
     cast = int if factor.integer else float
@@ -365,6 +382,8 @@ def _check_value(scenario: Scenario, name: str, value: object, where: str) -> No
 
 
 def _check_design(spec: SweepSpec) -> None:
+    if spec.design == "points":
+        _check_points(spec)
     if spec.design in MIN_SAMPLES:
         need, why = MIN_SAMPLES[spec.design]
         if spec.samples < need:
@@ -373,3 +392,17 @@ def _check_design(spec: SweepSpec) -> None:
     if spec.design in ("sobol", "sobol_sequence") and spec.samples & (spec.samples - 1):
         raise ScenarioError(f"[sweep] samples: {spec.samples} is not a power of two, which a "
                             f"{spec.design} design needs (e.g. 64, 128, 256)")
+
+
+def _check_points(spec: SweepSpec) -> None:
+    """A points design: every parameter lists one value per point; ``samples`` is their
+    number."""
+    lengths = {f.name: len(f.values) for f in spec.factors}
+    if len(set(lengths.values())) > 1:
+        raise ScenarioError("[parameters]: a points design needs one value per point for every "
+                            "parameter; the lists have lengths "
+                            + ", ".join(f"{n} {k}" for n, k in lengths.items()))
+    if spec.samples != len(spec.factors[0].values):
+        raise ScenarioError(f"[sweep] samples: {spec.samples} is not the "
+                            f"{len(spec.factors[0].values)} points the values list; leave "
+                            "samples out")
