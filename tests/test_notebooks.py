@@ -82,3 +82,25 @@ def test_scenario_discovery_notebook_reports_a_box_or_why_not(
     assert "design latin_hypercube: 16 points" in text
     assert "of the design points" in text
     assert "coverage" in text or "nothing to discover" in text
+
+
+# Worlds sampled by the planners' notebook in the test: about 7% of the shipped spec's worlds
+# pass every filter (README), so 64 leave none with probability 0.93^64, about 1%.
+WHEN_SAMPLES = 64
+
+
+def test_when_to_switch_notebook_switches_filters_and_decides(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """04_when_to_switch runs a triggered comparison, a small ensemble of worlds and a decide
+    study over them, and shows each result."""
+    monkeypatch.setenv("RESETTLE_NOTEBOOK_SAMPLES", str(WHEN_SAMPLES))
+    monkeypatch.setenv("RESETTLE_NOTEBOOK_MAX_WORLDS", "2")
+    nb = execute("04_when_to_switch.ipynb", monkeypatch)
+    text = outputs_text(nb)
+    assert "replications switched within 4 years" in text
+    assert "worlds pass every filter" in text and "the_4050_group_hardest_hit" in text
+    assert "## Recommendation and its conditions" in text and "Recommended:" in text
+    assert "max_regret" in text and "satisficing" in text
+    images = [o for c in nb.cells for o in c.get("outputs", [])
+              if "image/png" in o.get("data", {})]
+    assert len(images) == 2  # the signposts and the maximum regret

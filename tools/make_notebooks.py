@@ -202,6 +202,106 @@ else:
 ]
 
 
+WHEN = [
+    new_markdown_cell("""# When are conditions mature? Triggers, plausible worlds and a robust choice
+
+The study's advice is *Scheme 1 now, Scheme 2 "when conditions are mature"* (BRIEF §3–§5).
+This notebook turns that into numbers in three steps:
+
+1. **A switch on signposts** (`scenarios/triggered.toml`): the community office watches what
+   it can observe — here households' willingness to pay their own fee and how many raise a
+   matter — and switches when both have held six months, not before year 3, at the latest
+   after year 10.
+2. **Plausible worlds** (`scenarios/worlds/dongyu.toml`): most behavioural constants are
+   assumptions, so the model is run in many worlds drawn from their plausible ranges, and only
+   those that show what the study reports (its initial state and patterns) are kept.
+3. **A robust choice** (`scenarios/decide/when_to_switch.toml`): every policy runs in every
+   kept world; the recommendation is the policy whose shortfall from the best policy is
+   smallest in the worst world (least maximum regret), with where it fails.
+
+The same steps run from the command line: `resettle compare`, `resettle worlds`,
+`resettle decide`. The tests run this notebook on a small ensemble and a short horizon."""),
+    new_code_cell("""import os
+import tempfile
+from pathlib import Path
+
+import json
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import Image, display
+
+import resettle
+from resettle import cli
+from resettle.experiments.compare import run_comparison, switch_months, switch_spread
+
+SCENARIOS = (Path("..") / "scenarios").resolve()
+WORK = Path(tempfile.mkdtemp(prefix="resettle-when-"))
+REPS = int(os.environ.get("RESETTLE_NOTEBOOK_REPS", 40))        # replications per scenario
+HORIZON = int(os.environ.get("RESETTLE_NOTEBOOK_YEARS", 15))
+SAMPLES = int(os.environ.get("RESETTLE_NOTEBOOK_SAMPLES", 200))  # worlds sampled
+MAX_WORLDS = int(os.environ.get("RESETTLE_NOTEBOOK_MAX_WORLDS", 6))  # worlds decided over"""),
+    new_markdown_cell("""## 1. A switch on signposts
+
+Scheme 1 against the triggered switch, paired by seed. The switch month differs between
+replications because each replication's signposts differ."""),
+    new_code_cell("""scheme1 = resettle.load_scenario(SCENARIOS / "scheme1.toml").replace(horizon_years=HORIZON)
+triggered = resettle.load_scenario(SCENARIOS / "triggered.toml").replace(horizon_years=HORIZON)
+comp = run_comparison([scheme1, triggered], reps=REPS, seed=7, progress=False)
+spread = switch_spread(switch_months(comp))
+print(f"{int(spread.switched[0])} of {int(spread.replications[0])} replications switched "
+      f"within {HORIZON} years")
+spread"""),
+    new_markdown_cell("""The signposts of the first replication against their thresholds (dashed); the grey line is
+where its switch came, if it came."""),
+    new_code_cell("""run = comp.monthly[(comp.monthly.scenario == "triggered") & (comp.monthly.replication == 0)]
+fig, ax = plt.subplots(figsize=(7, 3.5))
+for i, c in enumerate(triggered.switch_trigger.conditions):
+    ax.plot(run.month / 12, run[c.indicator], color=f"C{i}", label=c.indicator)
+    ax.axhline(c.at_least, color=f"C{i}", ls="--", lw=1)
+switched = run.loc[run.switched == 1, "month"]
+if len(switched):
+    ax.axvline((switched.iloc[0] - 1) / 12, color="grey", ls="--")
+ax.set_xlabel("year"); ax.set_ylim(0, 1); ax.legend(); plt.show()"""),
+    new_markdown_cell("""## 2. Plausible worlds
+
+`SAMPLES` worlds from the plausible ranges, each run under Scheme 1 and kept only if it passes
+every filter of `scenarios/worlds/dongyu.toml`. About 7% pass with the shipped filters, so a
+small ensemble keeps few."""),
+    new_code_cell("""spec = (SCENARIOS / "worlds" / "dongyu.toml").read_text()
+spec = spec.replace('"../', '"' + str(SCENARIOS) + "/").replace("samples = 200",
+                                                                 f"samples = {SAMPLES}")
+(WORK / "worlds.toml").write_text(spec)
+worlds_dir = WORK / "worlds"
+assert cli.main(["worlds", str(WORK / "worlds.toml"), "--out", str(worlds_dir), "--quiet"]) == 0
+filters = pd.read_csv(worlds_dir / "filters.csv")
+plausible = int(pd.read_csv(worlds_dir / "worlds.csv")["plausible"].sum())
+print(f"{plausible} of {SAMPLES} worlds pass every filter")
+filters[["filter", "conditions", "passing", "share"]]"""),
+    new_markdown_cell("""## 3. A robust choice over the worlds
+
+Scheme 1, Scheme 2, fixed switch years, the triggered switch and a grid over its thresholds,
+each in every kept world (at most `MAX_WORLDS`), replications paired by seed. Regret is a policy's
+shortfall from the best policy in a world; the spread is over the worlds, the half-widths are
+Monte-Carlo noise only."""),
+    new_code_cell("""spec = (SCENARIOS / "decide" / "when_to_switch.toml").read_text()
+years = [y for y in (3, 8) if y < HORIZON] or [HORIZON - 1]
+spec = (spec.replace('"../../outputs/worlds-dongyu-worlds"', json.dumps(str(worlds_dir)))
+        .replace('"../', '"' + str(SCENARIOS) + "/")
+        .replace("horizon_years = 15", f"horizon_years = {HORIZON}")
+        .replace("years = [3, 8]", f"years = {years}")
+        .replace("max_worlds = 6", f"max_worlds = {MAX_WORLDS}"))
+(WORK / "decide.toml").write_text(spec)
+decide_dir = WORK / "decide"
+assert cli.main(["decide", str(WORK / "decide.toml"), "--out", str(decide_dir), "--quiet"]) == 0
+report = (decide_dir / "report" / "report.md").read_text()
+print(report.split("## Policies compared")[0])"""),
+    new_code_cell("""policies = pd.read_csv(decide_dir / "policies.csv")
+policies[policies.metric == "combined"][["policy", "mean", "p10", "p90", "max_regret",
+                                          "satisficing"]].round(3)"""),
+    new_code_cell("""display(Image(filename=decide_dir / "report" / "max_regret.png"))"""),
+]
+
+
 def write(cells: list, name: str) -> None:
     nb = new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
@@ -217,6 +317,7 @@ def main() -> None:
                                                      spec_samples=64)
     write(SWEEP, "02_sweep_analysis.ipynb")
     write(DISCOVERY, "03_scenario_discovery.ipynb")
+    write(WHEN, "04_when_to_switch.ipynb")
 
 
 if __name__ == "__main__":
