@@ -160,7 +160,9 @@ def test_a_points_design_runs_the_points_as_given(tmp_path: Path, scenarios_dir:
     ("\n[parameters.fee_base]\nvalues = [0.1, 0.2]\n", {"samples": 3},
      ["[sweep] samples", "3", "the 2 points"]),
     ("\n[parameters.cadres]\nvalues = [8, 0]\n", {}, ["[parameters.cadres]", "cadres"]),
-], ids=["lengths-differ", "a-range", "samples-differ", "out-of-domain"])
+    ("\n[parameters.cadres]\nvalues = [8, 9.5, 10]\n", {},
+     ["[parameters.cadres] values", "9.5", "not a whole number"]),
+], ids=["lengths-differ", "a-range", "samples-differ", "out-of-domain", "not-whole"])
 def test_a_bad_points_design_is_refused(tmp_path: Path, scenarios_dir: Path, parameters: str,
                                         sweep: dict, words: list[str]) -> None:
     from resettle.errors import ScenarioError
@@ -463,6 +465,13 @@ def empty(root: Path, tmp_path: Path) -> str:
     return str(tmp_path / "empty")
 
 
+def another_world(root: Path, _tmp: Path) -> list[str]:
+    """Policy files of which one changes a behavioural constant, not only levers."""
+    (root / "odd.toml").write_text('[scenario]\nname = "odd"\nextends = "s1.toml"\n'
+                                   "[uncertainties]\nconfidence_bound = 0.3\n", "utf-8")
+    return ["s1.toml", "odd.toml"]
+
+
 BAD_SPECS = [  # (changes, words the error line must contain)
     ({"decide": {"metrics": ["fee_colection"]}},
      ["[decide] metrics: fee_colection", "did you mean 'fee_collection'"]),
@@ -498,6 +507,8 @@ BAD_SPECS = [  # (changes, words the error line must contain)
     ({"decide": {"horizon_years": 0}}, ["[decide] horizon_years", "0"]),
     ({"decide": {"name": None}}, ["[decide] name", "missing"]),
     ({"satisfising": {}}, ["section satisfising", "did you mean 'satisficing'"]),
+    ({"policies": {"files": another_world}},
+     ["[policies]: odd", "[uncertainties] confidence_bound = 0.3", "differ only in their levers"]),
 ]
 
 
@@ -507,7 +518,8 @@ BAD_SPECS = [  # (changes, words the error line must contain)
     "not-a-signpost", "impossible-threshold", "base-without-trigger", "year-beyond-horizon",
     "switch-years-of-a-trigger", "policy-twice", "unknown-policies-key",
     "threshold-on-no-metric", "threshold-out-of-range", "weight-of-no-metric",
-    "negative-weight", "negative-tolerance", "zero-horizon", "no-name", "unknown-section"])
+    "negative-weight", "negative-tolerance", "zero-horizon", "no-name", "unknown-section",
+    "policy-in-another-world"])
 def test_bad_spec_is_one_line_and_writes_nothing(root: Path, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str],
                                                  changes: dict, words: list[str]) -> None:

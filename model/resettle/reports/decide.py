@@ -22,7 +22,7 @@ import pandas as pd
 from resettle.experiments.decide.policies import TRIGGER_SEARCH, Policy
 from resettle.experiments.decide.study import COMBINED, Decision
 from resettle.experiments.sweep.runner import write_file
-from resettle.outcomes import BY_DEFINITION
+from resettle.outcomes import BY_DEFINITION, SUBSCORES
 from resettle.params.catalogue import scenario_record
 from resettle.reports import decide_figures as df
 from resettle.reports.compare import description, trigger_text
@@ -117,10 +117,12 @@ def timing_sentence(decision: Decision, policy: str, lang: str) -> list[str]:
 
 
 def typical_halfwidth(decision: Decision) -> float:
-    """The median over policies of the median half-width of their combined regret (NaN with
-    one replication)."""
-    combined = decision.policies[decision.policies["metric"] == COMBINED]
-    return float(combined["halfwidth"].median())
+    """The median half-width of the combined regret over the (policy, world) pairs where the
+    policy is not the world's best: there its regret is 0 in every replication, a half-width
+    of 0 that says nothing about noise (NaN with one replication, or none such)."""
+    r = decision.regret
+    rows = r[(r["metric"] == COMBINED) & (r["policy"] != r["best"])]
+    return float(rows["halfwidth"].median()) if len(rows) else math.nan
 
 
 def lead_sentence(decision: Decision, lang: str) -> list[str]:
@@ -215,13 +217,21 @@ def metric_section(doc: Document, decision: Decision, folder: Path, lang: str) -
                           better=text(f"better.{top['better']}", lang),
                           policy=scenario_name(top["policy"], lang), max=top["max_regret"]))
     doc.bullets(lines)
-    marked = [m for m in decision.spec.metrics if m in BY_DEFINITION]
-    if marked:
+    reasons = dict.fromkeys(why for m in decision.spec.metrics for why in definition_reasons(m))
+    if reasons:
         doc.paragraph(text("decide.definition", lang))
-        doc.bullets([text(f"definition.{why}", lang) for m in marked for why in BY_DEFINITION[m]])
+        doc.bullets([text(f"definition.{why}", lang) for why in reasons])
     doc.image(df.regret_heatmap(table, _order(decision), [*decision.spec.metrics, COMBINED],
                                 folder / "max_regret.png", lang=lang),
               text("caption.decide_regret", lang))
+
+
+def definition_reasons(metric: str) -> tuple[str, ...]:
+    """Why a difference in ``metric`` follows (partly) from the schemes' definitions: its own
+    reasons, and for the maturity index those of its sub-scores."""
+    if metric == "maturity":
+        return tuple(why for sub in SUBSCORES for why in BY_DEFINITION.get(f"maturity_{sub}", ()))
+    return BY_DEFINITION.get(metric, ())
 
 
 def failure_section(doc: Document, decision: Decision, lang: str) -> None:

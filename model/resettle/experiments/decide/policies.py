@@ -21,10 +21,11 @@ study recommends among them (``resettle.experiments.decide.study``); a grid is t
 because each grid point costs a full set of runs in every world and the grids planners state
 are small (an optimiser pays off over many thresholds: not this case).
 
-:func:`policy_files` writes each policy as a scenario file with every value, which is what the
-study's sweep runs (``policies/NN-NAME.toml`` in its directory, with the levers after a whole
-switch in ``NN-NAME.switch-levers.toml``, its ``to``), so that a resume reads exactly the
-policies the study started with.
+:func:`policy_files` writes each policy as a scenario file with every value, the record of
+what the study's sweep ran (``policies/NN-NAME.toml`` in its directory, with the levers after
+a whole switch in ``NN-NAME.switch-levers.toml``, its ``to``). A resume reloads the spec's own
+files and worlds directory and refuses to go on if they changed (not built: resuming from
+the saved copies).
 """
 
 from __future__ import annotations
@@ -89,8 +90,25 @@ def read_policies(path: Path, table: object, horizon: int | None) -> tuple[Polic
         policies += switch_year_policies(bases["switch_years"], years.get("years"), horizon)
     if search:
         policies += search_policies(bases["trigger_search"], search)
+    _same_world(policies)
     return _distinct(policies)
 
+
+def _same_world(policies: list[Policy]) -> None:
+    """Policies differ in levers and their switch only: a policy that changes the community or
+    a behavioural constant would compare another world, which regret cannot tell apart."""
+    first = policies[0]
+    for p in policies[1:]:
+        for section in ("community", "uncertainties"):
+            ours, theirs = getattr(first.scenario, section), getattr(p.scenario, section)
+            changed = [f.name for f in dataclasses.fields(ours)
+                       if getattr(ours, f.name) != getattr(theirs, f.name)]
+            if changed:
+                raise ScenarioError(
+                    f"[policies]: {p.name} ({_where(p.scenario)}) sets [{section}] {changed[0]} "
+                    f"= {getattr(theirs, changed[0])!r}, {first.name} "
+                    f"{getattr(ours, changed[0])!r}; policies differ only in their levers and "
+                    "switch (the worlds set the rest)")
 
 def _files(files: object) -> list[str]:
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):

@@ -302,17 +302,35 @@ def _factor(name: str, entry: object, scenario: Scenario, points: bool = False) 
                                          or not isinstance(default, int)):
         raise ScenarioError(f"{where} integer: {name} is not a whole-number parameter (its "
                             f"default is {default!r}); remove integer = true")
-    if "values" in entry:
-        factor = _values_factor(name, entry, where)
-    elif "range" in entry:  # a whole-number parameter's range is of whole numbers
-        whole = isinstance(default, int) and not isinstance(default, bool)
-        factor = dataclasses.replace(_range_factor(name, entry, where),
-                                     integer=whole or entry.get("integer", False))
-    else:
-        factor = _plausible_factor(name, default, meta, where)
+    factor = _made_factor(name, entry, default, meta, where)
+    if points:
+        _whole_values(factor, default, where)
     for value in _extremes(factor, points):
         _check_value(scenario, name, value, where)
     return factor
+
+
+def _made_factor(name: str, entry: dict, default: object, meta: dict, where: str) -> Factor:
+    """The factor of ``values``, a ``range`` (of whole numbers for a whole-number
+    parameter) or the plausible range."""
+    if "values" in entry:
+        return _values_factor(name, entry, where)
+    if "range" in entry:
+        whole = isinstance(default, int) and not isinstance(default, bool)
+        return dataclasses.replace(_range_factor(name, entry, where),
+                                   integer=whole or entry.get("integer", False))
+    return _plausible_factor(name, default, meta, where)
+
+
+def _whole_values(factor: Factor, default: object, where: str) -> None:
+    """A whole-number parameter's points are whole numbers (the extremes alone would not
+    show a 4100.5 between them)."""
+    if isinstance(default, bool) or not isinstance(default, int):
+        return
+    for value in factor.values:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ScenarioError(f"{where} values: {value!r} is not a whole number; "
+                                f"{factor.name} takes whole numbers")
 
 
 def declared(name: str) -> tuple[object, dict]:
