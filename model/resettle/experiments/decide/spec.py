@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -53,7 +52,7 @@ import pandas as pd
 from resettle.errors import ResettleError, ScenarioError, SweepError
 from resettle.experiments.decide.policies import Policy, policy_path, read_policies
 from resettle.experiments.sweep.runner import difference
-from resettle.experiments.sweep.spec import Factor, SweepSpec
+from resettle.experiments.sweep.spec import Factor, SweepSpec, read_spec_file
 from resettle.experiments.worlds.ensemble import load_worlds
 from resettle.outcomes import COMPARABLE
 from resettle.params.catalogue import toml_value
@@ -129,13 +128,7 @@ class DecideSpec:
 def load_decide_spec(path: str | Path) -> DecideSpec:
     """Read and validate a decide file; errors name the file and the key."""
     path = Path(path)
-    try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise ScenarioError(f"{path}: cannot read decide file ({err})") from None
+    raw = read_spec_file(path, "decide")
     try:
         return _build(path, raw)
     except ScenarioError as err:

@@ -159,17 +159,22 @@ def _scenario_digest(s: Scenario) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def load_sweep(path: str | Path) -> SweepSpec:
-    """Read and validate a sweep file; errors name the file and the key."""
-    path = Path(path)
+def read_spec_file(path: Path, kind: str) -> dict:
+    """The tables of a study's TOML file (``kind``: sweep, worlds, decide), or one line
+    naming the file: not found, or not readable as TOML."""
     try:
         with path.open("rb") as fh:
-            raw = tomllib.load(fh)
+            return tomllib.load(fh)
     except FileNotFoundError:
         raise ScenarioError(f"{path}: file not found") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise ScenarioError(f"{path}: cannot read sweep file ({err})") from None
-    return parse_sweep(path, raw)
+        raise ScenarioError(f"{path}: cannot read {kind} file ({err})") from None
+
+
+def load_sweep(path: str | Path) -> SweepSpec:
+    """Read and validate a sweep file; errors name the file and the key."""
+    path = Path(path)
+    return parse_sweep(path, read_spec_file(path, "sweep"))
 
 
 def parse_sweep(path: str | Path, raw: dict) -> SweepSpec:

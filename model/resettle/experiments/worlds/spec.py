@@ -36,13 +36,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from resettle.errors import ScenarioError, SweepError
 from resettle.experiments.sweep.runner import difference, sweep_toml
-from resettle.experiments.sweep.spec import SweepSpec, declared, parse_sweep
+from resettle.experiments.sweep.spec import SweepSpec, declared, parse_sweep, read_spec_file
 from resettle.experiments.worlds.filters import WorldFilter, parse_filters, terms
 from resettle.params.catalogue import toml_value
 from resettle.params.conditions import comparable_domains
@@ -91,13 +90,7 @@ class WorldsSpec:
 def load_worlds_spec(path: str | Path) -> WorldsSpec:
     """Read and validate a worlds file; errors name the file and the key."""
     path = Path(path)
-    try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise ScenarioError(f"{path}: cannot read worlds file ({err})") from None
+    raw = read_spec_file(path, "worlds")
     try:
         return _build(path, raw)
     except ScenarioError as err:
