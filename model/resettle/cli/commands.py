@@ -183,13 +183,28 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     check_resume_arguments(args, "sweep")
     spec = load_sweep(args.spec) if args.spec else None
     if spec is not None:
-        from resettle.experiments.sweep.design import planned_runs
-        check_study(planned_runs(spec), spec.scenarios, str(args.spec), args.workers,
-                    args.yes, remote=bool(args.scheduler), factors=spec.factors)
+        check_sweep_size(args, spec)
     out = args.resume or args.out or OUTPUTS / f"sweep-{spec.name}"
     text = copy_spec_text(args.spec) if args.spec else None
     done = sweep_in(out, args, spec, text, "sweep")
     return done if isinstance(done, int) else report_sweep(done)
+
+
+def check_sweep_size(args: argparse.Namespace, sweep) -> None:
+    """A new sweep (of ``sweep``, the sweep spec a study runs) within the ceilings on runs,
+    residents and memory (``resettle.experiments.limits``)."""
+    from resettle.experiments.sweep.design import planned_runs
+
+    check_study(planned_runs(sweep), sweep.scenarios, str(args.spec), args.workers, args.yes,
+                remote=bool(args.scheduler), factors=sweep.factors)
+
+
+def unfinished(done, command: str) -> int | None:
+    """The exit status of a sweep that stopped (``sweep_in``'s status) or is not complete
+    (said in one line by ``report_sweep``); None when it is complete."""
+    if isinstance(done, int):
+        return done
+    return None if done.complete else report_sweep(done, command)
 
 
 def check_resume_arguments(args: argparse.Namespace, command: str) -> None:
@@ -270,7 +285,6 @@ def report_sweep(done, command: str = "sweep") -> int:
 
 def cmd_worlds(args: argparse.Namespace) -> int:
     """``resettle worlds``: the ensemble's sweep (started or resumed), then its filters."""
-    from resettle.experiments.sweep.design import planned_runs
     from resettle.experiments.worlds.ensemble import evaluate_worlds, write_world_tables
     from resettle.experiments.worlds.spec import (
         WORLDS_FILE,
@@ -287,15 +301,13 @@ def cmd_worlds(args: argparse.Namespace) -> int:
     if args.resume is not None:  # before the lock: a mistyped directory is not created
         spec = stored_spec(args.resume, spec)
     else:
-        check_study(planned_runs(spec.sweep), spec.sweep.scenarios, str(args.spec),
-                    args.workers, args.yes, remote=bool(args.scheduler),
-                    factors=spec.sweep.factors)
+        check_sweep_size(args, spec.sweep)
     out = args.resume or args.out or OUTPUTS / f"worlds-{spec.name}"
     with output_lock(out):
         done = sweep_in(out, args, spec.sweep, sweep_text(spec), "worlds",
                         {WORLDS_FILE: worlds_toml(spec)})
-        if isinstance(done, int) or not done.complete:
-            return done if isinstance(done, int) else report_sweep(done, "worlds")
+        if (status := unfinished(done, "worlds")) is not None:
+            return status
         ensemble = evaluate_worlds(out, spec)
         write_world_tables(out, ensemble)
         write_worlds_report(out, ensemble)
@@ -315,7 +327,6 @@ def cmd_decide(args: argparse.Namespace) -> int:
         stored_decide,
     )
     from resettle.experiments.decide.study import evaluate_decision, write_decision_tables
-    from resettle.experiments.sweep.design import planned_runs
     from resettle.experiments.sweep.runner import sweep_toml
     from resettle.reports.decide import write_decide_report
     from resettle.store.lock import output_lock
@@ -326,9 +337,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
     if args.resume is not None:  # before the lock: a mistyped directory is not created
         spec = stored_decide(args.resume, spec)
     else:
-        check_study(planned_runs(spec.sweep), spec.sweep.scenarios, str(args.spec),
-                    args.workers, args.yes, remote=bool(args.scheduler),
-                    factors=spec.sweep.factors)
+        check_sweep_size(args, spec.sweep)
     check_fonts(args.lang, names_shown(spec.sweep.scenarios))
     out = args.resume or args.out or OUTPUTS / f"decide-{spec.name}"
     files = {DECIDE_FILE: decide_toml(spec), **policy_files(spec.policies)}
@@ -336,8 +345,8 @@ def cmd_decide(args: argparse.Namespace) -> int:
         done = sweep_in(out, args, spec.sweep,
                         sweep_toml(spec.sweep.raw, f"the sweep of the decide study in "
                                                    f"{spec.source}"), "decide", files)
-        if isinstance(done, int) or not done.complete:
-            return done if isinstance(done, int) else report_sweep(done, "decide")
+        if (status := unfinished(done, "decide")) is not None:
+            return status
         decision = evaluate_decision(out, spec)
         write_decision_tables(out, decision)
         write_decide_report(out, decision, args.lang, command_line(args))
