@@ -1,7 +1,7 @@
 """Decisions over plausible worlds (``resettle decide``): the rules of regret and satisficing on
 synthetic tables, the policies as scenario files, the points design, and the command end to
 end (tables, reports in two languages, the same tables whatever the workers, a resumed run,
-refusals of bad specs).
+refusals of bad specs), and ``--precision``'s rounds (2 policies, 2 worlds, 1 year).
 
 Studies here are tiny: 3 worlds of a 200-resident community (a 1-year worlds ensemble), 7
 policies run 2 years, 2 replications. A failure is injected by ``tests/fault_injection.py`` in
@@ -599,3 +599,143 @@ def test_the_shipped_spec_loads(scenarios_dir: Path, root: Path, tmp_path: Path)
                                                        "stability >= 0.75"]
     assert dataclasses.replace(grid, conditions=()) == dataclasses.replace(
         spec.policies[2].scenario.switch_trigger, conditions=())
+
+
+# --------------------------------------------------------------------------------------------
+# --precision H: replications in rounds (issue 13, item 5)
+# --------------------------------------------------------------------------------------------
+
+PRECISE = {"decide": {"name": "prec", "max_worlds": 2, "horizon_years": 1,
+                      "metrics": ["fee_collection", "stability"]},
+           "policies": {"files": ["s1.toml", "s2.toml"], "switch_years": None,
+                        "trigger_search": None}}
+PRECISE_TABLES = ("outcomes", "regret", "policies", "worlds", "boxes")  # no trigger search
+ROUNDS = ["--min-reps", "2", "--max-reps", "5"]
+
+
+def precise_spec(root: Path, replications: int = REPS) -> Path:
+    """Two policies in two worlds over one year: a round of N is 4N one-year runs."""
+    changes = {**PRECISE, "decide": {**PRECISE["decide"], "replications": replications}}
+    return write_decide(root / f"precise-{replications}.toml", changes)
+
+
+def precise_tables(out: Path) -> dict[str, bytes]:
+    return {name: (out / f"{name}.csv").read_bytes() for name in PRECISE_TABLES}
+
+
+@pytest.fixture(scope="module")
+def rounds_study(root: Path) -> Path:
+    """A target no N reaches (1e-9): the rounds run 2, then 5 (the most), and stop there."""
+    out = root / "rounds"
+    assert decide(precise_spec(root), out, "--precision", "1e-9", *ROUNDS,
+                  "--lang", "en,zh") == 0
+    return out
+
+
+def test_the_rounds_grow_by_the_rule_and_stop_at_the_most(rounds_study: Path) -> None:
+    from resettle.experiments.precision import next_reps
+
+    rounds = pd.read_csv(rounds_study / "precision.csv")
+    assert rounds["round"].tolist() == [1, 2]
+    assert rounds["replications"].tolist() == [2, next_reps(2, rounds["widest_halfwidth"][0],
+                                                            1e-9, 5)] == [2, 5]
+    assert not rounds["met"].any() and (rounds["widest_halfwidth"] > 0).all()
+    regret = pd.read_csv(rounds_study / "regret.csv")
+    noisy = regret[regret["policy"] != regret["best"]]
+    assert rounds["widest_halfwidth"].iloc[-1] == pytest.approx(noisy["halfwidth"].max())
+    results = pd.read_parquet(rounds_study / "results.parquet")
+    assert sorted(results["replication"].unique()) == [0, 1, 2, 3, 4]
+    sessions = json.loads((rounds_study / "sweep.json").read_text("utf-8"))["sessions"]
+    assert [s["runs"] for s in sessions] == [2 * 2 * 2, 2 * 2 * 3]  # round 2 reran nothing
+    manifest = json.loads((rounds_study / "manifest.json").read_text("utf-8"))
+    assert manifest["replications"] == 5 and manifest["precision_target"] == 1e-9
+    assert [r["n"] for r in manifest["precision_rounds"]] == [2, 5]
+    assert manifest["precision_reps_bounds"] == [2, 5] and not manifest["precision_reached"]
+    assert len(manifest["seeds"]) == 5
+
+
+def test_the_rounds_end_with_the_tables_of_a_plain_study_at_the_final_n(
+        rounds_study: Path, root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plain"
+    assert decide(precise_spec(root, replications=5), out) == 0
+    assert precise_tables(out) == precise_tables(rounds_study)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "results.parquet"),
+                                  pd.read_parquet(rounds_study / "results.parquet"))
+
+
+def test_the_report_states_the_rounds_and_the_rule_in_both_languages(
+        rounds_study: Path) -> None:
+    en = dict(md_sections((rounds_study / "report" / "report.md").read_text("utf-8")))
+    zh = dict(md_sections((rounds_study / "report" / "report.zh.md").read_text("utf-8")))
+    section, zh_section = en["Monte-Carlo precision"], zh["蒙特卡洛精度"]
+    assert "at most 1e-09, with N between 2 and 5" in section
+    assert "N = 2 (widest" in section and "N = 5 (widest" in section
+    assert "The target 1e-09 was not reached" in section and "Chow & Robbins 1965" in section
+    assert "Monte-Carlo (replication) noise only" in section and "replications = 5" in section
+    assert numbers(section) == numbers(zh_section)
+    opening = en["Recommendation and its conditions"]
+    assert "The target 1e-09 was not reached" in opening and "5 replication(s)" in opening
+
+
+def test_a_target_met_at_once_is_one_round(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "once"
+    assert decide(precise_spec(root), out, "--precision", "100", "--min-reps", "2") == 0
+    rounds = pd.read_csv(out / "precision.csv")
+    assert rounds["replications"].tolist() == [2] and rounds["met"].all()
+    assert "The target was reached at N = 2." in (out / "report" / "report.md").read_text(
+        "utf-8")
+
+
+def test_an_interrupted_precision_study_resumes_to_the_same_tables(
+        rounds_study: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As if killed in round 2: its record, its last shard and every table gone."""
+    out = tmp_path / "killed"
+    shutil.copytree(rounds_study, out)
+    record = json.loads((out / "precision.json").read_text("utf-8"))
+    (out / "precision.json").write_text(json.dumps({**record, "rounds": record["rounds"][:1]}),
+                                        "utf-8")
+    for name in ("results.parquet", "precision.csv", *(f"{t}.csv" for t in PRECISE_TABLES),
+                 "trigger_search.csv", "manifest.json"):
+        (out / name).unlink()
+    shutil.rmtree(out / "report")
+    max(sorted((out / "shards").glob("part-*.parquet"))).unlink()
+    before = listing(out)
+    assert decide(None, None, "--resume", str(out), "--precision", "0.5", *ROUNDS) == 2
+    line = one_error_line(capsys)
+    assert "--precision 0.5 --min-reps 2 --max-reps 5" in line
+    assert "was started with --precision 1e-09 --min-reps 2 --max-reps 5" in line
+    assert listing(out) == before
+    assert decide(None, None, "--resume", str(out)) == 0
+    sessions = json.loads((out / "sweep.json").read_text("utf-8"))["sessions"]
+    assert 0 < sessions[-1]["runs"] <= 2 * 2 * 3  # only what the lost shard held
+    assert precise_tables(out) == precise_tables(rounds_study)
+    assert (out / "precision.csv").read_bytes() == (rounds_study / "precision.csv").read_bytes()
+
+
+def test_precision_on_resume_of_a_plain_study_is_refused(
+        study: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(study[1], out)
+    before = listing(out)
+    assert decide(None, None, "--resume", str(out), "--precision", "0.01") == 2
+    assert "was started without --precision" in one_error_line(capsys)
+    assert listing(out) == before
+
+
+@pytest.mark.parametrize(("extra", "words"), [
+    (["--precision", "0.01", "--min-reps", "20", "--max-reps", "10"], "--max-reps 10"),
+    (["--precision", "0"], "must be a number > 0"),
+    (["--precision", "inf"], "must be a number > 0"),
+    (["--precision", "x"], "expected a number"),
+    (["--min-reps", "5"], "only with --precision"),
+    (["--max-reps", "50"], "only with --precision"),
+    (["--precision", "0.01", "--max-reps", "100000"], "--max-reps: 400,000 runs exceed"),
+], ids=["min-above-max", "zero", "inf", "not-a-number", "min-alone", "max-alone", "too-many"])
+def test_bad_precision_options_are_one_line_and_write_nothing(
+        extra: list[str], words: str, root: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    spec = precise_spec(root)
+    before = listing(tmp_path)
+    assert decide(spec, tmp_path / "out", *extra) == 2
+    assert words in one_error_line(capsys)
+    assert listing(tmp_path) == before

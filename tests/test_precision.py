@@ -14,12 +14,8 @@ import pandas as pd
 import pytest
 
 from cli_helpers import call, md_sections, numbers, one_error_line
-from resettle.experiments.compare import (
-    MAX_GROWTH,
-    run_comparison,
-    run_to_precision,
-    widest_half_width,
-)
+from resettle.experiments.compare import run_comparison, run_to_precision, widest_half_width
+from resettle.experiments.precision import MAX_GROWTH
 from resettle.params.scenario import load_scenarios
 
 SEED = 3

@@ -10,6 +10,7 @@
     resettle worlds SPEC [--workers W | --scheduler ADDRESS] [--out DIR]
     resettle worlds --resume DIR [--retry-failed]
     resettle decide SPEC [--workers W | --scheduler ADDRESS] [--out DIR] [--lang en|zh|en,zh]
+                    [--precision H [--min-reps N] [--max-reps N]]
     resettle decide --resume DIR [--retry-failed]
     resettle analyze SWEEP_DIR [--year Y] [--out DIR] [--lang en|zh|en,zh]
     resettle dashboard [SCENARIO ...] [--lang en|zh] [--host H] [--port P]

@@ -102,27 +102,34 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
-def compare_size(args: argparse.Namespace) -> tuple[int, int, int, str]:
-    """How many replications ``compare`` runs: (--reps, or --precision's --min-reps and
-    --max-reps, with their defaults) as (reps, least, most), and the option that bounds them."""
-    from resettle.experiments.compare import check_precision
-    from resettle.experiments.defaults import (
-        DEFAULT_REPS,
-        MAX_PRECISION_REPS,
-        MIN_PRECISION_REPS,
-    )
+def precision_bounds(args: argparse.Namespace) -> tuple[int, int] | None:
+    """--precision's least and most N (--min-reps, --max-reps, with their defaults), checked;
+    None without --precision, which then refuses --min-reps and --max-reps."""
+    from resettle.experiments.defaults import MAX_PRECISION_REPS, MIN_PRECISION_REPS
+    from resettle.experiments.precision import check_precision
 
     if args.precision is None:
         if args.min_reps is not None or args.max_reps is not None:
             raise ScenarioError("--min-reps and --max-reps: only with --precision H")
-        reps = args.reps or DEFAULT_REPS
-        return reps, reps, reps, "--reps"
-    if args.reps is not None:
-        raise ScenarioError("--precision: give --precision H (with --min-reps and --max-reps) "
-                            "or --reps N, not both")
+        return None
     least, most = args.min_reps or MIN_PRECISION_REPS, args.max_reps or MAX_PRECISION_REPS
     check_precision(args.precision, least, most)
-    return most, least, most, "--max-reps"
+    return least, most
+
+
+def compare_size(args: argparse.Namespace) -> tuple[int, int, int, str]:
+    """How many replications ``compare`` runs: (--reps, or --precision's --min-reps and
+    --max-reps, with their defaults) as (reps, least, most), and the option that bounds them."""
+    from resettle.experiments.defaults import DEFAULT_REPS
+
+    if args.precision is not None and args.reps is not None:
+        raise ScenarioError("--precision: give --precision H (with --min-reps and --max-reps) "
+                            "or --reps N, not both")
+    bounds = precision_bounds(args)
+    if bounds is None:
+        reps = args.reps or DEFAULT_REPS
+        return reps, reps, reps, "--reps"
+    return bounds[1], *bounds, "--max-reps"
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -190,13 +197,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return done if isinstance(done, int) else report_sweep(done)
 
 
-def check_sweep_size(args: argparse.Namespace, sweep) -> None:
+def check_sweep_size(args: argparse.Namespace, sweep, what: str | None = None) -> None:
     """A new sweep (of ``sweep``, the sweep spec a study runs) within the ceilings on runs,
-    residents and memory (``resettle.experiments.limits``)."""
+    residents and memory (``resettle.experiments.limits``); ``what`` names what set the
+    number of runs (default: the spec file)."""
     from resettle.experiments.sweep.design import planned_runs
 
-    check_study(planned_runs(sweep), sweep.scenarios, str(args.spec), args.workers, args.yes,
-                remote=bool(args.scheduler), factors=sweep.factors)
+    check_study(planned_runs(sweep), sweep.scenarios, what or str(args.spec), args.workers,
+                args.yes, remote=bool(args.scheduler), factors=sweep.factors)
 
 
 def unfinished(done, command: str) -> int | None:
@@ -216,9 +224,10 @@ def check_resume_arguments(args: argparse.Namespace, command: str) -> None:
 
 
 def sweep_in(out: Path, args: argparse.Namespace, spec, text: str | None, command: str,
-             extra_files: dict[str, str] | None = None):
-    """Start or resume (``args``) the sweep in ``out`` for ``resettle COMMAND``: its outcome,
-    or the exit status of an interruption or a failure, said in one line with how to go on."""
+             extra_files: dict[str, str] | None = None, replications: int | None = None):
+    """Start or resume (``args``) the sweep in ``out`` for ``resettle COMMAND`` (its first
+    ``replications``, when given): its outcome, or the exit status of an interruption or a
+    failure, said in one line with how to go on."""
     from resettle.experiments.sweep.runner import run_sweep
 
     executor, workers, close = make_executor(args)
@@ -226,7 +235,7 @@ def sweep_in(out: Path, args: argparse.Namespace, spec, text: str | None, comman
         return run_sweep(out, executor, workers, spec, text, resume=args.resume is not None,
                          retry_failed=args.retry_failed, progress=not args.quiet,
                          argv=command_line(args), allow_code_change=args.allow_code_change,
-                         extra_files=extra_files)
+                         extra_files=extra_files, replications=replications)
     except KeyboardInterrupt:
         print(f"resettle: interrupted; finished runs are saved in {out}; continue with "
               f"'resettle {command} --resume {out}'", file=sys.stderr)
@@ -317,42 +326,85 @@ def cmd_worlds(args: argparse.Namespace) -> int:
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
-    """``resettle decide``: the study's sweep (started or resumed), then its tables and
-    report."""
+    """``resettle decide``: the study's sweep (started or resumed; with --precision, in rounds),
+    then its tables and report."""
     from resettle.experiments.decide.policies import policy_files
+    from resettle.experiments.decide.precision import (
+        PRECISION_FILE,
+        Rounds,
+        resumed_rounds,
+        with_replications,
+    )
     from resettle.experiments.decide.spec import (
         DECIDE_FILE,
         decide_toml,
         load_decide_spec,
         stored_decide,
     )
-    from resettle.experiments.decide.study import evaluate_decision, write_decision_tables
-    from resettle.experiments.sweep.runner import sweep_toml
+    from resettle.experiments.decide.study import write_decision_tables
     from resettle.reports.decide import write_decide_report
     from resettle.store.lock import output_lock
     from resettle.text.fonts import check_fonts, names_shown
 
     check_resume_arguments(args, "decide")
     spec = load_decide_spec(args.spec) if args.spec else None
+    bounds = precision_bounds(args)
+    rounds = None if bounds is None else Rounds(args.precision, *bounds)
     if args.resume is not None:  # before the lock: a mistyped directory is not created
         spec = stored_decide(args.resume, spec)
-    else:
+        rounds = resumed_rounds(args.resume, rounds)
+    elif rounds is None:
         check_sweep_size(args, spec.sweep)
+    else:
+        check_sweep_size(args, with_replications(spec.sweep, rounds.most), "--max-reps")
     check_fonts(args.lang, names_shown(spec.sweep.scenarios))
     out = args.resume or args.out or OUTPUTS / f"decide-{spec.name}"
     files = {DECIDE_FILE: decide_toml(spec), **policy_files(spec.policies)}
+    if rounds is not None:
+        files[PRECISION_FILE] = rounds.to_json()
     with output_lock(out):
-        done = sweep_in(out, args, spec.sweep,
-                        sweep_toml(spec.sweep.raw, f"the sweep of the decide study in "
-                                                   f"{spec.source}"), "decide", files)
-        if (status := unfinished(done, "decide")) is not None:
-            return status
-        decision = evaluate_decision(out, spec)
+        decision = decide_sweep(out, args, spec, rounds, files)
+        if isinstance(decision, int):
+            return decision
         write_decision_tables(out, decision)
         write_decide_report(out, decision, args.lang, command_line(args))
+    extra = "" if rounds is None else (f", precision.csv; N = {rounds.final}, target "
+                                       f"{'reached' if rounds.reached else 'not reached'}")
     print(f"wrote {out} (recommended: {decision.recommended}; report/report.html, "
-          "policies.csv, regret.csv, outcomes.csv, boxes.csv)")
+          f"policies.csv, regret.csv, outcomes.csv, boxes.csv{extra})")
     return 0
+
+
+def decide_sweep(out: Path, args: argparse.Namespace, spec, rounds, files: dict[str, str]):
+    """The study's sweep, run once (``rounds`` None) or in --precision's rounds (recorded in
+    ``out`` after each), and its Decision; or the exit status of a sweep that stopped."""
+    from resettle.experiments.decide.precision import (
+        at_replications,
+        record_round,
+        with_replications,
+    )
+    from resettle.experiments.decide.study import evaluate_decision
+    from resettle.experiments.precision import next_round
+    from resettle.experiments.sweep.runner import sweep_toml
+
+    sweep = spec.sweep if rounds is None else with_replications(spec.sweep, rounds.most)
+    text = sweep_toml(sweep.raw, f"the sweep of the decide study in {spec.source}")
+    if rounds is None:
+        done = sweep_in(out, args, sweep, text, "decide", files)
+        status = unfinished(done, "decide")
+        return evaluate_decision(out, spec) if status is None else status
+    decision = None
+    while (n := next_round(rounds.pairs, rounds.target, rounds.least, rounds.most)) is not None:
+        done = sweep_in(out, args, sweep, text, "decide", files, replications=n)
+        if (status := unfinished(done, "decide")) is not None:
+            return status
+        decision = evaluate_decision(out, at_replications(spec, n))
+        record_round(out, rounds, n, decision.regret)
+        args = argparse.Namespace(**{**vars(args), "resume": out, "retry_failed": False})
+    if decision is None:  # resumed after the last round: its runs are all on disk
+        decision = evaluate_decision(out, at_replications(spec, rounds.final))
+    decision.precision = rounds
+    return decision
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:

@@ -194,9 +194,14 @@ def add_compare(sub) -> None:
     add_common(p, DEFAULT_REPS)
     p.add_argument("--years", type=positive_int, help="run every scenario to this horizon")
     p.add_argument("--milestones", type=int_list, help="years to report (default 3,5,10,15)")
+    add_precision(p, "every 95%% CI half-width", "instead of --reps")
+
+
+def add_precision(p: argparse.ArgumentParser, widths: str, instead: str) -> None:
+    """--precision, --min-reps and --max-reps (compare, decide): ``widths`` says which
+    half-widths, ``instead`` what the rounds replace."""
     p.add_argument("--precision", type=positive_float, metavar="H",
-                   help="add replications in rounds until every 95%% CI half-width is <= H "
-                        "(instead of --reps)")
+                   help=f"add replications in rounds until {widths} is <= H ({instead})")
     p.add_argument("--min-reps", type=whole_number(2),
                    help=f"--precision: the first round's N (default {MIN_PRECISION_REPS})")
     p.add_argument("--max-reps", type=whole_number(2),
@@ -231,6 +236,8 @@ def add_decide(sub) -> None:
                                       "resumable sweep; local or Dask)")
     add_sweep_options(p, "decide", "study")
     add_lang(p)
+    add_precision(p, "every 95%% half-width of a regret in regret.csv",
+                  "instead of the spec's replications; recorded for --resume")
 
 
 def add_sweep_options(p: argparse.ArgumentParser, what: str, noun: str) -> None:

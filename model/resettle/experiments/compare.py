@@ -3,18 +3,15 @@ milestone means with CIs, paired differences against the first scenario, Monte-C
 precision. The same functions power ``resettle compare`` and the notebooks.
 
 :func:`run_to_precision` adds replications in rounds until every reported 95% CI half-width
-(milestone means, paired differences, early-years differences) is at most a target: the
-stopping rule of a fixed-width sequential interval (Chow & Robbins 1965), whose coverage is
-the nominal 95% as the target goes to 0 and can be a little lower for wide targets. Each
-round's N comes from the normal-approximation N the widest interval needs, at most
-``MAX_GROWTH`` times the last. Seeds are spawned by index, so the result at the N where it
-stops is the same table, bit for bit, as a plain comparison with that N. All these intervals
-describe Monte-Carlo (replication) noise only, not uncertainty about the assumptions.
+(milestone means, paired differences, early-years differences) is at most a target, by the
+rule of :mod:`resettle.experiments.precision` (a fixed-width sequential interval, Chow &
+Robbins 1965). Seeds are spawned by index, so the result at the N where it stops is the same
+table, bit for bit, as a plain comparison with that N. All these intervals describe
+Monte-Carlo (replication) noise only, not uncertainty about the assumptions.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 
@@ -26,6 +23,7 @@ from resettle.errors import ScenarioError
 from resettle.experiments.defaults import DEFAULT_REPS, MAX_PRECISION_REPS, MIN_PRECISION_REPS
 from resettle.experiments.executors import default_workers, run_jobs
 from resettle.experiments.jobs import make_jobs
+from resettle.experiments.precision import check_precision, next_round
 from resettle.experiments.run import run_scenarios
 from resettle.outcomes import COMPARABLE, DEFAULT_METRICS
 from resettle.params.scenario import Scenario
@@ -35,7 +33,6 @@ DEFAULT_MILESTONES = (3, 5, 10, 15)
 TARGET_HALF_WIDTH = 0.01  # assumption: one percentage point is the precision planners read
 EARLY_YEARS = (1, 3)  # the first years after a change, where transition costs show
 STATS_SEED_OFFSET = 1  # bootstrap draws use SeedSequence([seed, 1]), apart from the runs'
-MAX_GROWTH = 4  # assumption: a round at most quadruples N (the needed N is a noisy estimate)
 
 
 @dataclass
@@ -166,23 +163,6 @@ def widest_half_width(comp: Comparison) -> float:
     return float(found.max()) if not found.empty else 0.0
 
 
-def next_reps(n: int, widest: float, target: float, most: int) -> int:
-    """The next round's N: what the widest interval needs if its width falls as 1/sqrt(N),
-    more than ``n``, at most MAX_GROWTH times ``n`` and at most ``most``."""
-    needed = math.ceil(n * (widest / target) ** 2)
-    return min(most, MAX_GROWTH * n, max(needed, n + 1))
-
-
-def check_precision(target: float, least: int, most: int) -> None:
-    """Refuse a target or bounds that cannot work, in one line naming the option."""
-    if not target > 0 or not math.isfinite(target):
-        raise ScenarioError(f"--precision {target}: give a half-width > 0, e.g. 0.01")
-    if least < 2:
-        raise ScenarioError(f"--min-reps {least}: at least 2 replications are needed")
-    if most < least:
-        raise ScenarioError(f"--max-reps {most}: must be at least --min-reps ({least})")
-
-
 def run_to_precision(scenarios: list[Scenario], target: float, seed: int = 0,
                      workers: int | None = None, metrics: list[str] | None = None,
                      milestones: list[int] | None = None, progress: bool = True,
@@ -193,17 +173,15 @@ def run_to_precision(scenarios: list[Scenario], target: float, seed: int = 0,
     check_precision(target, least, most)
     metrics, milestones = study_axes(scenarios, metrics, milestones)
     validate(scenarios, least, metrics, milestones)
-    start, n, done, results, rounds = time.perf_counter(), least, 0, {}, []
-    while True:
+    start, done, results, rounds = time.perf_counter(), 0, {}, []
+    while (n := next_round(rounds, target, least, most)) is not None:
         seeds = replication_seeds(seed, n)
         jobs = make_jobs(scenarios, seeds, snapshots=False, first=done)
         results.update(zip(((j.scenario.name, j.replication) for j in jobs),
                            run_jobs(jobs, workers or default_workers(), progress), strict=True))
         comp = compare_runs(scenarios, n, seed, seeds, metrics, milestones, results)
         rounds.append((n, widest_half_width(comp)))
-        if rounds[-1][1] <= target or n >= most:
-            break
-        done, n = n, next_reps(n, rounds[-1][1], target, most)
+        done = n
     comp.target, comp.rounds, comp.reps_bounds = target, rounds, (least, most)
     comp.seconds = time.perf_counter() - start
     return comp

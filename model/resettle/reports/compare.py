@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 
 from resettle.experiments.compare import (
-    MAX_GROWTH,
     TARGET_HALF_WIDTH,
     Comparison,
     switch_months,
     switch_spread,
 )
+from resettle.experiments.precision import MAX_GROWTH
 from resettle.outcomes import BY_DEFINITION, SUBSCORES, WHOLLY_BY_DEFINITION
 from resettle.params.catalogue import as_flat_dict, catalogue, scenario_record
 from resettle.reports import figures
@@ -103,7 +103,7 @@ def rounds_sentences(comp: Comparison, lang: str = "en") -> list[str]:
                  rounds=rounds),
             text("precision.reached" if reached else "precision.not_reached", lang,
                  n=comp.reps, target=comp.target),
-            text("precision.rule", lang, growth=MAX_GROWTH)]
+            text("precision.rule", lang, growth=MAX_GROWTH), text("precision.plain", lang)]
 
 
 def assumptions_table(comp: Comparison, lang: str = "en") -> pd.DataFrame:

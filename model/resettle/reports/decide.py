@@ -5,9 +5,10 @@ its conditions: the thresholds it meets and in how many worlds, where it fails (
 over the uncertainties), when it switches, whether the most satisficing policy agrees, the
 best trigger of the search, and what the spread means (worlds) against the half-widths
 (Monte-Carlo only). Then the policies, the regret table, the choice by metric, where the
-recommended policy fails, the trigger search and the method, with figures. It is written as
-one directory, ``report/`` in the study's directory (replaced whole on a resume), and the
-manifest as ``manifest.json`` beside the tables.
+recommended policy fails, the trigger search, the rounds of replications (``--precision``)
+and the method, with figures. It is written as one directory, ``report/`` in the study's
+directory (replaced whole on a resume), and the manifest as ``manifest.json`` beside the
+tables.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from pathlib import Path
 import pandas as pd
 
 from resettle.experiments.decide.policies import TRIGGER_SEARCH, Policy
-from resettle.experiments.decide.study import COMBINED, Decision
+from resettle.experiments.decide.spec import DEFAULT_REPLICATIONS
+from resettle.experiments.decide.study import COMBINED, Decision, noisy_regret
+from resettle.experiments.precision import MAX_GROWTH
 from resettle.experiments.sweep.runner import write_file
 from resettle.outcomes import BY_DEFINITION, SUBSCORES
 from resettle.params.catalogue import scenario_record
@@ -64,7 +67,17 @@ def recommendation(doc: Document, decision: Decision, lang: str) -> None:
     lines += search_noise_sentence(decision, lang)
     lines.append(text("decide.spread", lang, reps=spec.sweep.replications,
                       halfwidth=_halfwidth(typical_halfwidth(decision))))
+    lines += reached_sentence(decision, lang)
     doc.bullets(lines)
+
+
+def reached_sentence(decision: Decision, lang: str) -> list[str]:
+    """--precision: whether the rounds reached the target (nothing without --precision)."""
+    rounds = decision.precision
+    if rounds is None:
+        return []
+    return [text("precision.reached" if rounds.reached else "precision.not_reached", lang,
+                 n=rounds.final, target=f"{rounds.target:g}")]
 
 
 def failure_sentences(decision: Decision, policy: str, lang: str) -> list[str]:
@@ -120,8 +133,8 @@ def typical_halfwidth(decision: Decision) -> float:
     """The median half-width of the combined regret over the (policy, world) pairs where the
     policy is not the world's best: there its regret is 0 in every replication, a half-width
     of 0 that says nothing about noise (NaN with one replication, or none such)."""
-    r = decision.regret
-    rows = r[(r["metric"] == COMBINED) & (r["policy"] != r["best"])]
+    rows = noisy_regret(decision.regret)
+    rows = rows[rows["metric"] == COMBINED]
     return float(rows["halfwidth"].median()) if len(rows) else math.nan
 
 
@@ -259,6 +272,25 @@ def search_section(doc: Document, decision: Decision, folder: Path, lang: str) -
               text("caption.decide_search", lang))
 
 
+def precision_section(doc: Document, decision: Decision, lang: str) -> None:
+    """--precision: the target, each round's N and widest half-width, whether the target was
+    reached, the stopping rule, and what the half-widths are (nothing without --precision)."""
+    rounds = decision.precision
+    if rounds is None:
+        return
+    listed = text("list.sep", lang).join(text("precision.round", lang, n=n, width=w)
+                                         for n, w in rounds.pairs)
+    spec_reps = decision.spec.raw.get("decide", {}).get("replications", DEFAULT_REPLICATIONS)
+    doc.heading(text("h.precision", lang))
+    doc.paragraph(text("sentence.sep", lang).join([
+        text("decide.precision_rounds", lang, target=f"{rounds.target:g}", least=rounds.least,
+             most=rounds.most, rounds=listed),
+        *reached_sentence(decision, lang),
+        text("precision.rule", lang, growth=MAX_GROWTH),
+        text("decide.precision_plain", lang, n=rounds.final, spec_reps=spec_reps),
+        text("decide.precision_mc", lang)]))
+
+
 def method_section(doc: Document, decision: Decision, lang: str) -> None:
     """How the study was run and scored; the files."""
     spec = decision.spec
@@ -296,6 +328,7 @@ def decide_document(decision: Decision, folder: Path, lang: str = "en") -> Docum
     metric_section(doc, decision, folder, lang)
     failure_section(doc, decision, lang)
     search_section(doc, decision, folder, lang)
+    precision_section(doc, decision, lang)
     method_section(doc, decision, lang)
     return doc
 
@@ -308,7 +341,7 @@ def decide_manifest(out: Path, decision: Decision, argv: list[str] | None,
     sweep = json.loads((out / "sweep.json").read_text("utf-8"))
     return provenance(
         command=argv, root_seed=spec.sweep.seed,
-        seeds=sweep.get("seeds", []),
+        seeds=sweep.get("seeds", [])[:spec.sweep.replications],  # --precision: planned more
         scenarios=[scenario_record(p.scenario) for p in spec.policies],
         seconds=float(sweep.get("seconds") or 0) + seconds, decide=spec.name,
         worlds_dir=spec.worlds_dir, worlds=list(spec.world_ids), horizon_years=spec.horizon,
@@ -318,7 +351,19 @@ def decide_manifest(out: Path, decision: Decision, argv: list[str] | None,
         most_satisficing=decision.most_satisficing,
         trigger_search_best=None if decision.trigger_search.empty else
         str(decision.trigger_search.loc[decision.trigger_search["best"], "policy"].iloc[0]),
-        languages=list(reports), reports={k: f"{REPORT_DIR}/{v}" for k, v in reports.items()})
+        languages=list(reports), reports={k: f"{REPORT_DIR}/{v}" for k, v in reports.items()},
+        replications=spec.sweep.replications, **precision_record(decision))
+
+
+def precision_record(decision: Decision) -> dict:
+    """--precision's keys of the manifest, as compare's (none without --precision)."""
+    rounds = decision.precision
+    if rounds is None:
+        return {}
+    return {"precision_target": rounds.target, "precision_reps_bounds": [rounds.least,
+                                                                         rounds.most],
+            "precision_rounds": [{"n": n, "widest_half_width": w} for n, w in rounds.pairs],
+            "precision_reached": rounds.reached}
 
 
 def write_decide_report(out: Path, decision: Decision, langs: list[str] | tuple[str, ...],

@@ -182,12 +182,12 @@ MESSAGES: dict[str, dict[str, str]] = {
               "(a fixed-width sequential interval, Chow & Robbins 1965: its coverage is the "
               "nominal 95% as the target goes to 0, and may be slightly lower for a wide "
               "target); each round's N is what the widest interval needs if its width falls "
-              "as 1/sqrt(N), at most {growth} times the last. The tables are those of a plain "
-              "comparison with the final N.",
+              "as 1/sqrt(N), at most {growth} times the last.",
         "zh": "停止规则：第一个最宽半宽不超过目标的轮次即停止（固定宽度序贯区间，Chow & Robbins "
               "1965：目标趋于 0 时覆盖率为名义的 95%，目标较宽时可能略低）；每轮的 N 按最宽区间"
-              "的宽度随 1/sqrt(N) 缩小所需的 N 计算，至多为上一轮的 {growth} 倍。各表与以最终 "
-              "N 直接比较所得相同。"},
+              "的宽度随 1/sqrt(N) 缩小所需的 N 计算，至多为上一轮的 {growth} 倍。"},
+    "precision.plain": {"en": "The tables are those of a plain comparison with the final N.",
+                        "zh": "各表与以最终 N 直接比较所得相同。"},
     "precision.enough": {"en": "N was enough for every mean.", "zh": "N 对每个均值都足够。"},
     "precision.short": {"en": "N was not enough for every mean: the target needs N = {need}.",
                         "zh": "N 并非对每个均值都足够：达到目标需要 N = {need}。"},
@@ -444,6 +444,26 @@ MESSAGES: dict[str, dict[str, str]] = {
               "trigger with those thresholds; best marks the least maximum regret.",
         "zh": "[policies.trigger_search] 网格的每个点是一个策略，即基准触发条件取这些阈值；"
               "“最优”标出最大遗憾最小者。"},
+    "decide.precision_rounds": {
+        "en": "Replications were added in rounds until every 95% half-width of a regret in "
+              "regret.csv (each policy in each world, on each metric and the combined score; "
+              "the world's best policy left out, its regret being 0 by construction) was at "
+              "most {target}, with N between {least} and {most}: {rounds}.",
+        "zh": "按轮次增加重复次数，直到 regret.csv 中每个遗憾的 95% 半宽（各策略在各世界中、各"
+              "指标及综合得分上；各世界的最优策略除外，其遗憾按定义为 0）都不超过 {target}，N "
+              "介于 {least} 与 {most} 之间：{rounds}。"},
+    "decide.precision_plain": {
+        "en": "The tables are those of a plain study whose spec has replications = {n}; the "
+              "spec's own replications ({spec_reps}) is not used with --precision, whose first "
+              "round is --min-reps.",
+        "zh": "各表与规格中 replications = {n} 的普通研究所得相同；使用 --precision 时不采用"
+              "规格自身的 replications（{spec_reps}），第一轮为 --min-reps。"},
+    "decide.precision_mc": {
+        "en": "These half-widths are Monte-Carlo (replication) noise only: more replications "
+              "shrink them, but not the spread over the plausible worlds (mean, p10-p90, "
+              "maximum regret), which is uncertainty about the assumptions.",
+        "zh": "这些半宽只反映蒙特卡洛（重复模拟）噪声：增加重复次数会使其缩小，但不会缩小跨"
+              "合理世界的分布（均值、p10-p90、最大遗憾），后者是对假设的不确定性。"},
     "h.method": {"en": "Method", "zh": "方法"},
     "decide.method": {
         "en": "Worlds: the first {worlds} plausible worlds of {folder}. {reps} replication(s) "
@@ -469,11 +489,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Beside this report: outcomes.csv (each policy in each world), regret.csv, "
               "policies.csv, trigger_search.csv, boxes.csv, worlds.csv, manifest.json; the "
               "policies as scenario files in policies/; the sweep that ran them (spec.toml, "
-              "sweep.json, results.parquet); decide.toml, the specification.",
+              "sweep.json, results.parquet); decide.toml, the specification; with "
+              "--precision, precision.csv and precision.json (the rounds).",
         "zh": "本报告之外：outcomes.csv（各策略在各世界中的结果）、regret.csv、policies.csv、"
               "trigger_search.csv、boxes.csv、worlds.csv、manifest.json；policies/ 中各策略的"
               "方案文件；运行它们的参数扫描（spec.toml、sweep.json、results.parquet）；"
-              "decide.toml，即规格文件。"},
+              "decide.toml，即规格文件；使用 --precision 时还有 precision.csv 和 "
+              "precision.json（各轮次）。"},
     "caption.decide_outcomes": {
         "en": "Each policy at year {horizon} in each plausible world (dot: a world's mean over "
               "replications; box: quartiles over the worlds)",

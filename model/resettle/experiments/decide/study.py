@@ -20,6 +20,8 @@ resume writes them again identically), each written atomically in the study's di
     trigger_search.csv one row per grid point: its thresholds, maximum and mean regret,
                        satisficing and failing shares, when it switched; ``best`` marks the
                        least maximum regret
+    precision.csv      ``--precision`` only: one row per round of replications
+                       (:mod:`~resettle.experiments.decide.precision`)
     boxes.csv          per policy failing in some worlds but not all: the PRIM box
                        (``resettle.analysis.discovery``; the knee of the peeling trajectory)
                        over the worlds' sampled values, one row per restricted parameter
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -45,6 +48,9 @@ from resettle.experiments.decide.policies import TRIGGER_SEARCH
 from resettle.experiments.decide.spec import HIGHER, TIMING, DecideSpec
 from resettle.experiments.sweep.analyse import PRIM_MIN_SUPPORT
 from resettle.experiments.sweep.runner import write_file
+
+if TYPE_CHECKING:
+    from resettle.experiments.decide.precision import Rounds
 
 COMBINED = "combined"  # the weighted mean of the metrics' scores
 ALL = "all"  # every [satisficing] threshold
@@ -64,6 +70,7 @@ class Decision:
     recommended: str  # least maximum regret on the combined score
     most_satisficing: str | None  # None without thresholds
     prim: dict[str, PrimResult] = field(default_factory=dict)
+    precision: Rounds | None = None  # --precision: the rounds of replications
 
     @property
     def worlds(self) -> pd.DataFrame:
@@ -74,9 +81,11 @@ class Decision:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by file stem."""
-        return {"worlds": self.worlds, "outcomes": self.outcomes, "regret": self.regret,
-                "policies": self.policies, "trigger_search": self.trigger_search,
-                "boxes": self.boxes}
+        found = {"worlds": self.worlds, "outcomes": self.outcomes, "regret": self.regret,
+                 "policies": self.policies, "trigger_search": self.trigger_search,
+                 "boxes": self.boxes}
+        return found if self.precision is None else {**found,
+                                                     "precision": self.precision.table()}
 
     def row(self, policy: str, metric: str = COMBINED) -> pd.Series:
         """``policies.csv``'s row of a policy and metric."""
@@ -185,6 +194,12 @@ def regret_table(values: pd.DataFrame, regrets: pd.DataFrame, halfwidth: pd.Data
         part["best"] = best[metric].reindex(part.index.get_level_values("world")).to_numpy()
         parts.append(part)
     return pd.concat(parts).reset_index()
+
+
+def noisy_regret(regret: pd.DataFrame) -> pd.DataFrame:
+    """regret.csv's rows whose half-width measures Monte-Carlo noise: all but the world's best
+    policy's, whose regret is 0 in every replication by construction."""
+    return regret[regret["policy"] != regret["best"]]
 
 
 def policy_table(spec: DecideSpec, values: pd.DataFrame, regrets: pd.DataFrame,

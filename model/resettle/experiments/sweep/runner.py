@@ -63,10 +63,13 @@ def run_key(point: int, scenario_index: int, replication: int) -> str:
     return f"p{point:07d}-s{scenario_index:02d}-r{replication:05d}"
 
 
-def sweep_jobs(spec: SweepSpec, points: pd.DataFrame) -> list[Job]:
-    """Every point x scenario x replication, with seeds drawn now (before dispatch). Each
-    job runs to the last kept year and keeps only the kept years and metrics."""
-    seeds = replication_seeds(spec.seed, spec.replications)
+def sweep_jobs(spec: SweepSpec, points: pd.DataFrame,
+               replications: int | None = None) -> list[Job]:
+    """Every point x scenario x replication (the first ``replications`` of the spec's, when
+    given), with seeds drawn now (before dispatch; spawned by index, so replication r has one
+    seed whatever their number). Each job runs to the last kept year and keeps only the kept
+    years and metrics."""
+    seeds = replication_seeds(spec.seed, replications or spec.replications)
     names = [f.name for f in spec.factors]
     months = tuple(12 * y for y in spec.years)
     jobs = []
@@ -279,8 +282,10 @@ def pending_jobs(jobs: Iterable[Job], out: Path, retry_failed: bool) -> list[Job
     return [j for j in jobs if j.key not in done and j.key not in failed]
 
 
-def consolidate(out: Path, spec: SweepSpec) -> pd.DataFrame | None:
-    """When every run is finished: results.parquet (sorted, one row per run-year)."""
+def consolidate(out: Path, spec: SweepSpec,
+                replications: int | None = None) -> pd.DataFrame | None:
+    """When every run (of the first ``replications``, when given) is finished:
+    results.parquet (sorted, one row per run-year)."""
     shards = sorted((out / "shards").glob("part-*.parquet"))
     if not shards:
         return None
@@ -288,7 +293,7 @@ def consolidate(out: Path, spec: SweepSpec) -> pd.DataFrame | None:
     frame = frame.drop_duplicates(["key", "year"]).sort_values(["key", "year"])
     frame = frame.reset_index(drop=True)
     expected = len(pd.read_parquet(out / "points.parquet")) * len(spec.scenarios) \
-        * spec.replications
+        * (replications or spec.replications)
     if frame["key"].nunique() == expected:
         write_file(out / "results.parquet", lambda p: frame.to_parquet(p, index=False))
     return frame
@@ -310,19 +315,22 @@ def run_sweep(out: Path, executor: Executor, workers: int, spec: SweepSpec | Non
               spec_text: str | None = None, resume: bool = False, retry_failed: bool = False,
               progress: bool = True, argv: list[str] | None = None,
               allow_code_change: bool = False,
-              extra_files: dict[str, str] | None = None) -> SweepOutcome:
+              extra_files: dict[str, str] | None = None,
+              replications: int | None = None) -> SweepOutcome:
     """Start (``spec`` + ``spec_text``, and ``extra_files`` written into the new directory)
     or resume a sweep in ``out``, holding its lock; ``argv`` is the command recorded in
-    sweep.json."""
+    sweep.json. ``replications``: run only the first that many of the spec's (a round of
+    ``decide --precision``); the sweep is complete when they are."""
     if resume or retry_failed:
         sweep_record(out)  # before the lock: a mistyped directory is not created
     with output_lock(out):
         return _run_sweep(out, executor, workers, spec, spec_text, resume or retry_failed,
-                          retry_failed, progress, argv, allow_code_change, extra_files)
+                          retry_failed, progress, argv, allow_code_change, extra_files,
+                          replications)
 
 
 def _run_sweep(out, executor, workers, spec, spec_text, resume, retry_failed, progress, argv,
-               allow_code_change, extra_files) -> SweepOutcome:
+               allow_code_change, extra_files, replications) -> SweepOutcome:
     start, changed = time.perf_counter(), None
     if resume:
         recover(out)  # what a killed write of this directory's own files left beside it
@@ -331,12 +339,12 @@ def _run_sweep(out, executor, workers, spec, spec_text, resume, retry_failed, pr
     else:
         points = prepare(spec, out, spec_text, argv, extra_files)
     start_session(out, changed)
-    jobs = sweep_jobs(spec, points)
+    jobs = sweep_jobs(spec, points, replications)
     todo = pending_jobs(jobs, out, retry_failed)
     failed = execute(todo, executor, workers, ShardWriter(out), progress)
     complete = not failed_keys(out) and len(finished_keys(out)) == len(jobs)
     if complete:
-        consolidate(out, spec)
+        consolidate(out, spec, replications)
     record_timing(out, len(todo), time.perf_counter() - start)
     return SweepOutcome(out, len(jobs), len(todo), failed, complete,
                         time.perf_counter() - start)
