@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 from cli_helpers import call, listing, md_sections, numbers, one_error_line
+from resettle.analysis import decision_sensitivity as ds
 from resettle.analysis import regret as rg
 from resettle.experiments.decide import load_decide_spec
 from resettle.experiments.decide.policies import Policy, policy_files
@@ -34,10 +35,11 @@ from resettle.params.scenario import load_scenario
 UNCERTAIN = ["confidence_bound", "fee_base", "community_income_per_year",
              "community_running_cost_per_year"]
 SMALL = "[community]\nresidents = 200\nhouseholds = 80\nparty_members = 5\ncadres = 8\n"
-TABLES = ("outcomes", "regret", "policies", "trigger_search", "boxes", "worlds")
+TABLES = ("outcomes", "regret", "policies", "trigger_search", "boxes", "worlds", "sensitivity")
 POLICIES = ["s1", "s2", "tr", "ph-y00", "ph-y01", "tr-fee_willingness0.2",
             "tr-fee_willingness0.6"]
 WORLDS, REPS = 3, 2
+EIGHT = 8  # the worlds of the study that estimates which assumptions flip the ranking
 WAIT_S = 180  # upper bound for the subprocess (never reached when all is well)
 
 
@@ -264,6 +266,23 @@ def study(root: Path) -> tuple[Path, Path]:
     return spec, root / "out"
 
 
+@pytest.fixture(scope="module")
+def eight(root: Path) -> tuple[Path, Path]:
+    """(spec, directory) of a study of Scheme 1 against Scheme 2 in 8 worlds (1 replication,
+    2 years): enough worlds for decide's sensitivity indices."""
+    (root / "worlds8.toml").write_text(
+        (root / "worlds.toml").read_text("utf-8").replace(f"samples = {WORLDS}\n",
+                                                          f"samples = {EIGHT}\n"), "utf-8")
+    assert call(["worlds", str(root / "worlds8.toml"), "--out", str(root / "worlds8"),
+                 "--workers", "1", "--quiet"]) == 0
+    spec = write_decide(root / "eight.toml", {
+        "decide": {"name": "eight", "worlds": "worlds8", "replications": 1},
+        "policies": {"files": ["s1.toml", "s2.toml"], "switch_years": None,
+                     "trigger_search": None}})
+    assert decide(spec, root / "out8", "--lang", "en,zh") == 0
+    return spec, root / "out8"
+
+
 def test_the_study_writes_its_tables_and_reports(study: tuple[Path, Path]) -> None:
     _, out = study
     for name in (*(f"{t}.csv" for t in TABLES), "decide.toml", "manifest.json",
@@ -388,6 +407,57 @@ def test_boxes_describe_where_a_policy_fails(study: tuple[Path, Path]) -> None:
     worlds = pd.read_csv(out / "worlds.csv")
     for row in boxes.dropna(subset=["low"]).itertuples():
         assert worlds[row.parameter].min() <= row.low <= row.high <= worlds[row.parameter].max()
+
+
+def test_sensitivity_names_the_assumptions_that_flip_the_ranking(
+        eight: tuple[Path, Path]) -> None:
+    _, out = eight
+    table = pd.read_csv(out / "sensitivity.csv", keep_default_na=False, na_values=[""])
+    assert list(table.columns) == ds.COLUMNS
+    assert set(table["parameter"]) == {*UNCERTAIN, ds.DUMMY}
+    assert table["dummy"].tolist() == [p == ds.DUMMY for p in table["parameter"]]
+    assert table["margin_index"].notna().all() and table["margin_floor"].nunique() == 1
+    assert table["margin_index"].is_monotonic_decreasing
+    assert (table["margin_above"] == (table["margin_index"] > table["margin_floor"])).all()
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    outcomes = pd.read_csv(out / "outcomes.csv").set_index(["policy", "world"])["combined"]
+    wide = outcomes.unstack("policy")
+    margin = wide[manifest["recommended"]] - wide.drop(columns=manifest["recommended"]).max(
+        axis=1)
+    worlds = pd.read_csv(out / "worlds.csv").set_index("world")
+    for row in table[~table["dummy"]].itertuples():
+        lower = worlds[row.parameter] <= worlds[row.parameter].median()
+        assert row.flips_low == pytest.approx((margin[lower] < 0).mean())
+        assert row.flips_high == pytest.approx((margin[~lower] < 0).mean())
+    en = dict(md_sections((out / "report" / "report.md").read_text("utf-8")))
+    zh = dict(md_sections((out / "report" / "report.zh.md").read_text("utf-8")))
+    section = en["Which assumptions flip the ranking"]
+    flips = int((margin < 0).sum())
+    assert f"is not the best in {flips} of {EIGHT} worlds" in section
+    assert "dummy column of random numbers" in section and "need not sum to 1" in section
+    assert numbers(section) == numbers(zh["哪些假设会改变策略排序"])
+
+
+def test_too_few_worlds_for_the_sensitivity_indices_is_said(study: tuple[Path, Path]) -> None:
+    _, out = study
+    table = pd.read_csv(out / "sensitivity.csv", keep_default_na=False, na_values=[""])
+    assert set(table["parameter"]) == {*UNCERTAIN, ds.DUMMY}
+    assert table["margin_index"].isna().all() and (table["note"] == ds.NOTES["few"]).all()
+    section = dict(md_sections((out / "report" / "report.md").read_text("utf-8")))[
+        "Which assumptions flip the ranking"]
+    assert f"With {WORLDS} worlds (fewer than {ds.MIN_WORLDS}) there are too few" in section
+
+
+def test_a_resumed_sensitivity_study_writes_the_same_tables(eight: tuple[Path, Path],
+                                                            tmp_path: Path) -> None:
+    spec, reference = eight
+    out = tmp_path / "again"
+    shutil.copytree(reference, out)
+    for name in (*(f"{t}.csv" for t in TABLES), "manifest.json"):
+        (out / name).unlink()
+    shutil.rmtree(out / "report")
+    assert decide(spec, None, "--resume", str(out)) == 0
+    assert tables(out) == tables(reference)
 
 
 def test_the_sweep_reads_back_the_policies_it_started_with(study: tuple[Path, Path]) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from resettle.analysis import decision_sensitivity as ds
 from resettle.experiments.decide.policies import TRIGGER_SEARCH, Policy
 from resettle.experiments.decide.spec import DEFAULT_REPLICATIONS
 from resettle.experiments.decide.study import COMBINED, Decision, noisy_regret
@@ -37,6 +38,9 @@ from resettle.text.messages import localise_table, metric_in_sentence, scenario_
 REPORT_DIR = "report"
 REGRET_COLUMNS = ["policy", "mean", "p10", "p90", "mean_regret", "max_regret", "halfwidth",
                   "satisficing", "fails"]
+SENSITIVITY_COLUMNS = ["parameter", "dummy", "margin_index", "margin_low", "margin_high",
+                       "margin_above", "rho", "flips_low", "flips_high"]
+TOP_DRIVERS = 5  # the parameters above the noise floor the report names (the table has all)
 SEARCH_COLUMNS = ["max_regret", "mean_regret", "satisficing", "fails", "switched",
                   "switch_year", "best"]
 
@@ -258,6 +262,59 @@ def failure_section(doc: Document, decision: Decision, lang: str) -> None:
         doc.table(_localised(box.drop(columns="policy"), lang))
 
 
+def sensitivity_section(doc: Document, decision: Decision, lang: str) -> None:
+    """Which assumptions flip the ranking: the flip share, the parameters above the noise
+    floor, the dummy, the caveats (nothing with a single policy: no ranking)."""
+    if len(decision.spec.policies) < 2:
+        return
+    doc.heading(text("h.flips", lang))
+    worlds, table = len(decision.spec.world_ids), decision.sensitivity
+    lines = [flip_sentence(decision, lang)]
+    if worlds < ds.MIN_WORLDS:
+        doc.bullets([*lines, text("decide.too_few_worlds", lang, worlds=worlds,
+                                  minimum=ds.MIN_WORLDS)])
+        return
+    if table["margin_index"].isna().all():
+        doc.bullets([*lines, text("decide.constant_margin", lang)])
+        return
+    doc.bullets([*lines, *driver_sentences(table, lang), noise_sentence(table, lang)])
+    doc.paragraph(text("decide.sensitivity_method", lang, worlds=worlds,
+                       bins=ds.bin_count(worlds)))
+    shown = table[(table.index < TOP_DRIVERS) | table["dummy"]]
+    doc.table(_localised(shown[SENSITIVITY_COLUMNS], lang))
+
+
+def flip_sentence(decision: Decision, lang: str) -> str:
+    """In how many worlds the recommended policy is not the best (its margin below 0)."""
+    outcomes = decision.outcomes.set_index(["policy", "world"])
+    margin = ds.ranking_margin(outcomes[COMBINED], decision.recommended)
+    return text("decide.flips", lang, flips=int((margin < 0).sum()), worlds=len(margin),
+                share=ds.flip_share(margin))
+
+
+def driver_sentences(table: pd.DataFrame, lang: str) -> list[str]:
+    """One sentence per parameter above the noise floor (the first TOP_DRIVERS)."""
+    above = table[table["margin_above"] & ~table["dummy"]].head(TOP_DRIVERS)
+    if above.empty:
+        return [text("decide.no_driver", lang)]
+    return [text("decide.driver", lang, name=row.parameter, index=row.margin_index,
+                 low=row.margin_low, high=row.margin_high, rho=row.rho,
+                 direction=text(f"direction.{direction(row.rho)}", lang),
+                 below=row.flips_low, above=row.flips_high) for row in above.itertuples()]
+
+
+def direction(rho: float) -> str:
+    """up, down or none: the sign of Spearman's rho."""
+    return "none" if math.isnan(rho) or rho == 0 else ("up" if rho > 0 else "down")
+
+
+def noise_sentence(table: pd.DataFrame, lang: str) -> str:
+    """What the dummy scored, and the noise floor."""
+    dummy = table[table["dummy"]].iloc[0]
+    return text("decide.noise", lang, dummy=dummy["margin_index"], floor=dummy["margin_floor"],
+                parameters=int((~table["dummy"] & table["margin_index"].notna()).sum()))
+
+
 def search_section(doc: Document, decision: Decision, folder: Path, lang: str) -> None:
     """The trigger search's grid, when there is one."""
     search = decision.trigger_search
@@ -310,12 +367,14 @@ def _order(decision: Decision) -> list[str]:
 
 
 def _localised(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A table for the report: policy names and yes/no in ``lang``, headers in ``lang``."""
+    """A table for the report: policy names in ``lang``, flags (best, dummy, above the noise
+    floor) as ✓, headers in ``lang``."""
     out = frame.copy()
     if "policy" in out:
         out["policy"] = [scenario_name(p, lang) for p in out["policy"]]
-    if "best" in out:
-        out["best"] = ["✓" if b else "" for b in out["best"]]
+    for flag in ("best", "dummy", "margin_above"):
+        if flag in out:
+            out[flag] = ["✓" if b else "" for b in out[flag]]
     return localise_table(out, lang)
 
 
@@ -327,6 +386,7 @@ def decide_document(decision: Decision, folder: Path, lang: str = "en") -> Docum
     regret_section(doc, decision, folder, lang)
     metric_section(doc, decision, folder, lang)
     failure_section(doc, decision, lang)
+    sensitivity_section(doc, decision, lang)
     search_section(doc, decision, folder, lang)
     precision_section(doc, decision, lang)
     method_section(doc, decision, lang)

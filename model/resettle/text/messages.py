@@ -438,6 +438,62 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "对 {worlds} 个世界的 {parameters} 个抽样参数做 PRIM（Friedman & Fisher 1999）。"
               "世界少而参数多时，能把它们区分开的区域可能出于偶然：应视为有待用更多世界检验"
               "的假设。"},
+    "h.flips": {"en": "Which assumptions flip the ranking", "zh": "哪些假设会改变策略排序"},
+    "decide.flips": {
+        "en": "The recommended policy is not the best in {flips} of {worlds} worlds "
+              "({share:.0%}): there another policy's combined score is higher (its ranking "
+              "margin, its combined score minus the best other policy's, is below 0).",
+        "zh": "建议策略在 {worlds} 个世界中的 {flips} 个（{share:.0%}）并非最优：在这些世界中"
+              "另有策略的综合得分更高（其排序差距，即其综合得分减去其余策略中最高者，小于 0）。"},
+    "decide.too_few_worlds": {
+        "en": "With {worlds} worlds (fewer than {minimum}) there are too few to tell which "
+              "assumptions drive the margin: no index is estimated. sensitivity.csv still gives "
+              "each parameter's direction and where the flips happen.",
+        "zh": "只有 {worlds} 个世界（少于 {minimum} 个），不足以判断哪些假设决定排序差距：不估计"
+              "指数。sensitivity.csv 仍给出各参数的方向以及排序在哪些取值上改变。"},
+    "decide.constant_margin": {
+        "en": "The margin is the same in every world: there is nothing for an assumption to "
+              "explain, and the indices are undefined.",
+        "zh": "排序差距在每个世界中都相同：没有需要由假设解释的差异，指数无定义。"},
+    "decide.driver": {
+        "en": "{name}: index {index:.2f} (95% interval {low:.2f} to {high:.2f}); {direction} "
+              "(Spearman {rho:.2f}); the ranking flips in {below:.0%} of the worlds in the lower "
+              "half of its sampled values and {above:.0%} in the upper half.",
+        "zh": "{name}：指数 {index:.2f}（95% 区间 {low:.2f} 至 {high:.2f}）；{direction}"
+              "（Spearman {rho:.2f}）；在其抽样取值的下半部分，{below:.0%} 的世界排序改变，"
+              "上半部分为 {above:.0%}。"},
+    "direction.up": {"en": "the margin grows with it", "zh": "排序差距随其增大而增大"},
+    "direction.down": {"en": "the margin shrinks as it grows", "zh": "排序差距随其增大而减小"},
+    "direction.none": {"en": "no monotone direction", "zh": "无单调方向"},
+    "decide.no_driver": {
+        "en": "No sampled parameter's index is above the noise floor: with these worlds none is "
+              "shown to drive the margin on its own.",
+        "zh": "没有哪个抽样参数的指数高于噪声底线：在这些世界中，没有参数被证明能单独决定"
+              "排序差距。"},
+    "decide.noise": {
+        "en": "A dummy column of random numbers, which affects nothing, gets {dummy:.2f}; the "
+              "noise floor is {floor:.2f}, the index that a parameter which does nothing exceeds "
+              "by chance in 5% of samples, family-wise over the {parameters} parameters "
+              "(random orderings of the worlds, Bonferroni).",
+        "zh": "一列不影响任何结果的随机数（哑变量）得到 {dummy:.2f}；噪声底线为 {floor:.2f}，"
+              "即对 {parameters} 个参数整体而言，不起作用的参数仅有 5% 的机会偶然超过的指数"
+              "（对世界随机重排，Bonferroni 校正）。"},
+    "decide.sensitivity_method": {
+        "en": "The index is the first-order share Var(E[margin | X])/Var(margin), estimated from "
+              "the {worlds} worlds already run by equal-count binning ({bins} bins; Plischke, "
+              "Borgonovo & Smith 2013) with Kelley's (1935) bias correction, so it can fall "
+              "below 0 by chance; intervals are bootstrap intervals over the worlds, approximate "
+              "and wide with so few, and do not cover the replication noise in each margin. "
+              "The worlds are a filtered sample: the parameters may be correlated, so an index "
+              "also carries what its parameter shares with those correlated with it; the indices "
+              "are no variance decomposition and need not sum to 1 or less. sensitivity.csv "
+              "also gives the same index of the recommended policy's combined regret.",
+        "zh": "指数为一阶方差占比 Var(E[margin | X])/Var(margin)，基于已运行的 {worlds} 个世界，"
+              "用等频分箱估计（{bins} 个箱；Plischke, Borgonovo & Smith 2013），并做 Kelley（1935）"
+              "偏差校正，因此可能偶然小于 0；区间是对世界的 bootstrap 区间，世界这么少时"
+              "只是近似且很宽，也不包含每个排序差距中的重复模拟噪声。这些世界是经过筛选的样本："
+              "参数之间可能相关，因此一个指数也包含其参数与相关参数共有的部分；这些指数不是方差"
+              "分解，其和不必小于或等于 1。sensitivity.csv 还给出建议策略综合遗憾的同一指数。"},
     "h.search": {"en": "Trigger search", "zh": "触发阈值搜索"},
     "decide.search_note": {
         "en": "One policy per point of the grid [policies.trigger_search], each the base's "
@@ -487,15 +543,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "h.files": {"en": "Files", "zh": "文件"},
     "decide.files": {
         "en": "Beside this report: outcomes.csv (each policy in each world), regret.csv, "
-              "policies.csv, trigger_search.csv, boxes.csv, worlds.csv, manifest.json; the "
+              "policies.csv, trigger_search.csv, boxes.csv, sensitivity.csv, worlds.csv, "
+              "manifest.json; the "
               "policies as scenario files in policies/; the sweep that ran them (spec.toml, "
               "sweep.json, results.parquet); decide.toml, the specification; with "
               "--precision, precision.csv and precision.json (the rounds).",
         "zh": "本报告之外：outcomes.csv（各策略在各世界中的结果）、regret.csv、policies.csv、"
-              "trigger_search.csv、boxes.csv、worlds.csv、manifest.json；policies/ 中各策略的"
-              "方案文件；运行它们的参数扫描（spec.toml、sweep.json、results.parquet）；"
-              "decide.toml，即规格文件；使用 --precision 时还有 precision.csv 和 "
-              "precision.json（各轮次）。"},
+              "trigger_search.csv、boxes.csv、sensitivity.csv、worlds.csv、manifest.json；"
+              "policies/ 中各策略的方案文件；运行它们的参数扫描（spec.toml、sweep.json、"
+              "results.parquet）；decide.toml，即规格文件；使用 --precision 时还有 "
+              "precision.csv 和 precision.json（各轮次）。"},
     "caption.decide_outcomes": {
         "en": "Each policy at year {horizon} in each plausible world (dot: a world's mean over "
               "replications; box: quartiles over the worlds)",
@@ -532,7 +589,10 @@ COLUMNS_ZH = {
     "p90": "第 90 百分位", "mean_regret": "平均遗憾", "max_regret": "最大遗憾",
     "halfwidth": "蒙特卡洛半宽", "threshold": "门槛", "satisficing": "满足门槛比例",
     "fails": "失效比例", "switched": "已切换比例", "best": "最优", "support": "支持度",
-    "failing": "失效世界数", "worlds": "世界数",
+    "failing": "失效世界数", "worlds": "世界数", "dummy": "哑变量",
+    "margin_index": "排序差距指数", "margin_low": "指数下限", "margin_high": "指数上限",
+    "margin_above": "高于噪声底线", "rho": "Spearman ρ", "flips_low": "下半部分排序改变比例",
+    "flips_high": "上半部分排序改变比例",
 }
 EFFECT_ZH = {"negligible": "可忽略", "small": "小", "medium": "中", "large": "大",
              "undefined": "无法确定"}

@@ -25,6 +25,12 @@ resume writes them again identically), each written atomically in the study's di
     boxes.csv          per policy failing in some worlds but not all: the PRIM box
                        (``resettle.analysis.discovery``; the knee of the peeling trajectory)
                        over the worlds' sampled values, one row per restricted parameter
+    sensitivity.csv    which assumptions flip the ranking: per sampled parameter and a dummy
+                       (seeded noise), the given-data first-order index of the recommended
+                       policy's ranking margin (its combined score minus the best other's)
+                       and of its combined regret, with bootstrap intervals over the worlds,
+                       the noise floor, Spearman's rho and the flip shares in the lower and
+                       upper half of the parameter (``resettle.analysis.decision_sensitivity``)
 
 A policy **fails** in a world where it misses a ``[satisficing]`` threshold or its combined
 regret exceeds ``regret_tolerance``. Regret, its maximum and the robust choice are
@@ -42,19 +48,23 @@ import numpy as np
 import pandas as pd
 
 from resettle.analysis import regret as rg
+from resettle.analysis.decision_sensitivity import COLUMNS as SENSITIVITY_COLUMNS
+from resettle.analysis.decision_sensitivity import sensitivity_table
 from resettle.analysis.discovery import PrimResult, prim
 from resettle.errors import SweepError
 from resettle.experiments.decide.policies import TRIGGER_SEARCH
 from resettle.experiments.decide.spec import HIGHER, TIMING, DecideSpec
 from resettle.experiments.sweep.analyse import PRIM_MIN_SUPPORT
 from resettle.experiments.sweep.runner import write_file
+from resettle.sim.seeds import stream_key
 
 if TYPE_CHECKING:
     from resettle.experiments.decide.precision import Rounds
 
 COMBINED = "combined"  # the weighted mean of the metrics' scores
 ALL = "all"  # every [satisficing] threshold
-TABLES = ("worlds", "outcomes", "regret", "policies", "trigger_search", "boxes")
+TABLES = ("worlds", "outcomes", "regret", "policies", "trigger_search", "boxes", "sensitivity")
+SENSITIVITY_STREAM = "decide.sensitivity"  # its draws: SeedSequence([seed, crc32(this)])
 
 
 @dataclass
@@ -67,6 +77,7 @@ class Decision:
     policies: pd.DataFrame
     trigger_search: pd.DataFrame
     boxes: pd.DataFrame
+    sensitivity: pd.DataFrame
     recommended: str  # least maximum regret on the combined score
     most_satisficing: str | None  # None without thresholds
     prim: dict[str, PrimResult] = field(default_factory=dict)
@@ -83,7 +94,7 @@ class Decision:
         """The tables by file stem."""
         found = {"worlds": self.worlds, "outcomes": self.outcomes, "regret": self.regret,
                  "policies": self.policies, "trigger_search": self.trigger_search,
-                 "boxes": self.boxes}
+                 "boxes": self.boxes, "sensitivity": self.sensitivity}
         return found if self.precision is None else {**found,
                                                      "precision": self.precision.table()}
 
@@ -109,9 +120,11 @@ def evaluate_decision(out: Path, spec: DecideSpec) -> Decision:
     satisficer = rg.most_satisficing(meets[ALL], regrets[COMBINED]) if spec.satisficing \
         else None
     found = failure_boxes(spec, fails)
+    recommended = rg.least_max_regret(regrets[COMBINED])
     return Decision(spec, outcomes, regret_table(values, regrets, halfwidth, best), table,
                     search_table(spec, table, outcomes), box_table(found, fails),
-                    rg.least_max_regret(regrets[COMBINED]), satisficer, found)
+                    ranking_sensitivity(spec, score_means[COMBINED], recommended),
+                    recommended, satisficer, found)
 
 
 def finished_results(out: Path) -> pd.DataFrame:
@@ -282,6 +295,18 @@ def box_table(found: dict[str, PrimResult], fails: pd.Series) -> pd.DataFrame:
                                 failing=int(mine.sum()), worlds=len(mine)))
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(
         columns=columns)
+
+
+# ---- which assumptions flip the ranking --------------------------------------------------
+def ranking_sensitivity(spec: DecideSpec, combined: pd.Series, recommended: str) -> pd.DataFrame:
+    """sensitivity.csv over the worlds' sampled values, its draws (the dummy, the bootstrap,
+    the noise floor) from a stream of the spec's seed that no replication uses; empty with a
+    single policy (no ranking)."""
+    if len(spec.policies) < 2:
+        return pd.DataFrame(columns=SENSITIVITY_COLUMNS)
+    rng = np.random.default_rng(np.random.SeedSequence([spec.sweep.seed,
+                                                        stream_key(SENSITIVITY_STREAM)]))
+    return sensitivity_table(spec.worlds, combined, recommended, rng)
 
 
 def write_decision_tables(out: Path, decision: Decision) -> None:
