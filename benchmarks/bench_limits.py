@@ -118,7 +118,8 @@ def measure(args: argparse.Namespace) -> dict:
     single = cost_per_resident_month(base, args.months, args.repeats)
     batched = cost_per_resident_month(base * args.batch, args.months, args.repeats)
     return {"date": date.today().isoformat(), "machine": platform.processor() or
-            platform.machine(), "python": platform.python_version(), "scenario": Path(args.scenario).name,
+            platform.machine(), "python": platform.python_version(),
+            "scenario": Path(args.scenario).name,
             "draws": draws, "draws_per_resident_month": per_resident,
             "philox_ns_per_double": ns, "process_us_per_month": costs,
             "draw_floor_ns_per_resident_month": per_resident * ns,
