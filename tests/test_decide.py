@@ -396,6 +396,22 @@ def test_every_chinese_figure_of_the_study_has_its_glyphs(study: tuple[Path, Pat
         "outcomes.png", "satisficing.png", "max_regret.png", "trigger_search.png"}
 
 
+def test_results_missing_a_replication_are_refused_not_averaged(study: tuple[Path, Path],
+                                                                tmp_path: Path) -> None:
+    """A results.parquet that lacks one run at the horizon (a damaged directory: no state of a
+    sweep leaves it) is refused in one line instead of averaged over fewer replications."""
+    from resettle.errors import SweepError
+    from resettle.experiments.decide.study import evaluate_decision
+
+    spec, out = study
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    results = pd.read_parquet(out / "results.parquet")
+    results[results["key"] != results["key"].iloc[-1]].to_parquet(damaged / "results.parquet")
+    with pytest.raises(SweepError, match=r"results.parquet has \d+ of the study's \d+ runs"):
+        evaluate_decision(damaged, load_decide_spec(spec))
+
+
 def test_boxes_describe_where_a_policy_fails(study: tuple[Path, Path]) -> None:
     _, out = study
     boxes = pd.read_csv(out / "boxes.csv")

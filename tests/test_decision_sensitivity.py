@@ -182,3 +182,36 @@ def test_the_table_comes_from_its_generator_alone() -> None:
     assert other.loc[ds.DUMMY, "margin_index"] != table_of(x, scores, 3).loc[ds.DUMMY,
                                                                               "margin_index"]
     assert other.loc["A", "margin_index"] == table_of(x, scores, 3).loc["A", "margin_index"]
+
+
+@pytest.mark.parametrize("n", [ds.MIN_WORLDS, 14])
+def test_the_intervals_stay_within_what_the_index_can_take(n: int) -> None:
+    """A margin set almost wholly by A: without clipping, the upper bound went past 1 in about
+    half of such small studies (found by review); every bound now lies in the range."""
+    rng = np.random.default_rng(11)
+    for _ in range(10):
+        x, scores = synthetic(n, rng, a=2.0, b=0.0)
+        scores.loc["p"] = (2 * (x["A"] - 0.5) + 0.01 * rng.normal(size=n)).to_numpy()
+        t = table_of(x, scores)
+        low, high = ds.attainable(n, ds.bin_count(n))
+        bounds = t[["margin_low", "margin_high", "regret_low", "regret_high"]].stack()
+        assert bounds.between(low, high).all()
+
+
+def test_a_parameter_whose_values_repeat_still_splits_in_two_halves() -> None:
+    """More than half the worlds share the largest value: the upper half is that value, the
+    lower half the rest (with ``<= median`` alone the upper half was empty, NaN)."""
+    x = pd.Series([0.0] * 4 + [1.0] * 8)
+    margin = pd.Series([-1.0] * 3 + [1.0] + [1.0] * 8)
+    assert ds.flips_by_half(x, margin) == (0.75, 0.0)
+    assert ds.flips_by_half(pd.Series([0.0] * 8 + [1.0] * 4), margin.iloc[::-1].reset_index(
+        drop=True)) == (0.0, 0.75)
+
+
+def test_a_world_without_a_score_takes_no_part_in_the_indices() -> None:
+    x, scores = synthetic(60, np.random.default_rng(12))
+    scores.iloc[0] = np.nan  # policy p in the first world
+    t = table_of(x, scores)
+    assert t.loc["A", "margin_above"] and np.isfinite(t.loc["A", "margin_index"])
+    kept = table_of(x.iloc[1:], scores.drop(index=x.index[0], level="world"))
+    assert t.loc["A", "margin_index"] == pytest.approx(kept.loc["A", "margin_index"])

@@ -678,3 +678,21 @@ def test_resume_refuses_a_scenario_file_changed_since_the_start(
     line = one_error_line(capsys)
     assert "scenarios" in line and "mine" in line
     assert listing(out) == before
+
+
+def test_results_hold_the_sweeps_runs_only_and_wait_for_all_of_them(tmp_path: Path) -> None:
+    """consolidate writes results.parquet from the given runs' shards alone, and only once all
+    of them are there: shards of other runs (replications beyond a decide --precision round,
+    run by a plain 'resettle sweep --resume') neither count towards completion nor enter it."""
+    from resettle.experiments.sweep.runner import consolidate
+
+    (tmp_path / "shards").mkdir()
+    keys = [run_key(0, 0, r) for r in range(3)]
+    frame = pd.DataFrame({"key": keys * 2, "year": [1] * 3 + [2] * 3, "value": range(6)})
+    frame.to_parquet(tmp_path / "shards" / "part-0.parquet")
+    assert len(consolidate(tmp_path, set(keys[:2]))) == 4
+    written = pd.read_parquet(tmp_path / "results.parquet")
+    assert set(written["key"]) == set(keys[:2]) and len(written) == 4
+    (tmp_path / "results.parquet").unlink()
+    consolidate(tmp_path, {*keys, run_key(0, 0, 3)})  # one run not yet on disk
+    assert not (tmp_path / "results.parquet").exists()

@@ -21,12 +21,18 @@ Beside each real parameter the table has a **dummy**: a column of seeded uniform
 nothing, estimated in the same way, so a reader sees what an index of noise looks like. The
 **noise floor** is the (1 − 0.05/k) quantile of the index over random orderings of the worlds
 (a permutation null, which is the same for every parameter because it depends only on the
-bins' sizes; Bonferroni over the k parameters, so a family-wise 5% of parameters that do
-nothing are called influential). Intervals come from bootstrap resamples of the worlds
-(:func:`bootstrap_interval`: the estimate plus the resamples' quantiles about their median,
-since a resample's repeated worlds raise every index): how much an index would move with
-another sample of as many plausible worlds. They are approximate, and they do not separate the
-replications' noise in each world's margin, which is part of Y and lowers every index.
+bins' sizes; Bonferroni over the k parameters, so that where no parameter matters, the
+chance that some parameter is called influential is at most 5%: a family-wise rate).
+Intervals come from bootstrap resamples of the worlds (:func:`bootstrap_interval`: the
+estimate plus the resamples' quantiles about their median, since a resample's repeated worlds
+raise every index, clipped to the range the index can take): how much an index would move
+with another sample of as many plausible worlds. They are approximate, and they do not
+separate the replications' noise in each world's margin, which is part of Y and lowers every
+index.
+
+Two biases the report states: equal-count bins cut through runs of equal values in the
+worlds' order, so a whole-number parameter's index is understated; and with few bins (2 at 8
+worlds, 3 up to 15) the index is biased down (Y = X exactly gives about 0.7 at 8 worlds).
 
 The worlds are filtered, so the inputs may be correlated: an index then also carries what its
 parameter shares with the parameters correlated with it, the indices are no variance
@@ -48,7 +54,7 @@ from resettle.analysis.discovery import is_numeric
 
 MIN_WORLDS = 8  # assumption: below it the indices are not estimated (2 bins of 4 worlds at 8)
 MIN_BINS = 2
-FAMILY_ALPHA = 0.05  # the share of parameters that do nothing called influential, all together
+FAMILY_ALPHA = 0.05  # the chance, where nothing matters, that any parameter is called so
 CONFIDENCE = 0.95
 N_RESAMPLES = 999  # bootstrap resamples of the worlds
 BATCH = 100  # resamples per vectorised step: bounds memory at BATCH·n·(k + 1) numbers
@@ -115,7 +121,7 @@ def bootstrap_interval(x: np.ndarray, y: np.ndarray, index: np.ndarray, bins: in
     with replacement: the estimate plus the resamples' quantiles about their median. A
     resample repeats rows, which raises every index (fewer distinct worlds, the same bins), so
     the resamples give the spread and the estimate the centre; a resample with constant ``y``
-    is left out."""
+    is left out. The bounds are clipped to the range the index can take (:func:`attainable`)."""
     n = len(y)
     draws = rng.integers(0, n, (N_RESAMPLES, n))
     spread = np.concatenate([first_order(x[part], y[part], bins)
@@ -124,7 +130,14 @@ def bootstrap_interval(x: np.ndarray, y: np.ndarray, index: np.ndarray, bins: in
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: constant resamples
         spread = spread - np.nanmedian(spread, axis=0)
         tails = np.nanquantile(spread, [(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2], axis=0)
-    return index + tails[0], index + tails[1]
+    low, high = attainable(n, bins)
+    return np.clip(index + tails[0], low, high), np.clip(index + tails[1], low, high)
+
+
+def attainable(n: int, bins: int) -> tuple[float, float]:
+    """The range the Kelley-corrected index can take with ``n`` worlds in ``bins`` bins:
+    −(M − 1)/(n − M) (no variance between the bins) to 1 (none within them)."""
+    return -(bins - 1) / (n - bins), 1.0
 
 
 def noise_floor(y: np.ndarray, bins: int, k: int, rng: np.random.Generator) -> float:
@@ -138,6 +151,8 @@ def index_columns(x: np.ndarray, y: np.ndarray, k: int, rng: np.random.Generator
     """``output``'s index of every column of ``x`` (n, columns), its bootstrap interval over the
     rows, the noise floor for ``k`` parameters and whether each index is above it (NaN, and
     not above, with fewer than MIN_WORLDS rows or a constant ``y``)."""
+    defined = np.isfinite(y)  # a world whose combined score is missing takes no part
+    x, y = x[defined], y[defined]
     n, columns = x.shape
     nan = np.full(columns, np.nan)
     bins = bin_count(n)
@@ -163,8 +178,11 @@ def spearman(x: pd.Series, y: pd.Series) -> float:
 
 def flips_by_half(x: pd.Series, margin: pd.Series) -> tuple[float, float]:
     """The flip share among the worlds in the lower half of ``x``'s sampled values (at most
-    its median) and in the upper half (above it); NaN for an empty half."""
+    its median; below it where more than half the worlds share the largest value) and in the
+    upper half (the rest); NaN for an empty half (``x`` constant)."""
     lower = x <= x.median()
+    if lower.all():
+        lower = x < x.median()
     return (flip_share(margin[lower]) if lower.any() else math.nan,
             flip_share(margin[~lower]) if (~lower).any() else math.nan)
 
@@ -219,7 +237,7 @@ def row_note(values: pd.Series, ordered: bool, outputs: dict[str, pd.Series]) ->
         return NOTES["category"]
     if not ordered:
         return NOTES["fixed"]
-    if len(values) < MIN_WORLDS:
+    if min(len(values), *(int(y.notna().sum()) for y in outputs.values())) < MIN_WORLDS:
         return NOTES["few"]
     return "; ".join(NOTES["constant"].format(output=o) for o, y in outputs.items()
                      if y.nunique() < 2)

@@ -371,7 +371,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
     extra = "" if rounds is None else (f", precision.csv; N = {rounds.final}, target "
                                        f"{'reached' if rounds.reached else 'not reached'}")
     print(f"wrote {out} (recommended: {decision.recommended}; report/report.html, "
-          f"policies.csv, regret.csv, outcomes.csv, boxes.csv{extra})")
+          f"policies.csv, regret.csv, outcomes.csv, boxes.csv, sensitivity.csv{extra})")
     return 0
 
 

@@ -18,6 +18,7 @@ from resettle.experiments.compare import (
     switch_spread,
 )
 from resettle.experiments.precision import MAX_GROWTH
+from resettle.experiments.precision import reached as precision_reached
 from resettle.outcomes import BY_DEFINITION, SUBSCORES, WHOLLY_BY_DEFINITION
 from resettle.params.catalogue import as_flat_dict, catalogue, scenario_record
 from resettle.reports import figures
@@ -98,7 +99,7 @@ def rounds_sentences(comp: Comparison, lang: str = "en") -> list[str]:
     rounds = text("list.sep", lang).join(text("precision.round", lang, n=n, width=w)
                                          for n, w in comp.rounds)
     least, most = comp.reps_bounds
-    reached = comp.rounds[-1][1] <= comp.target
+    reached = precision_reached(comp.rounds, comp.target)
     return [text("precision.rounds", lang, target=comp.target, least=least, most=most,
                  rounds=rounds),
             text("precision.reached" if reached else "precision.not_reached", lang,

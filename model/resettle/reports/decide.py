@@ -285,11 +285,19 @@ def sensitivity_section(doc: Document, decision: Decision, lang: str) -> None:
 
 
 def flip_sentence(decision: Decision, lang: str) -> str:
-    """In how many worlds the recommended policy is not the best (its margin below 0)."""
+    """In how many worlds the recommended policy is not the best (its margin below 0), and in
+    how many the margin is within the typical Monte-Carlo half-width (not said with one
+    replication, which has none)."""
     outcomes = decision.outcomes.set_index(["policy", "world"])
     margin = ds.ranking_margin(outcomes[COMBINED], decision.recommended)
-    return text("decide.flips", lang, flips=int((margin < 0).sum()), worlds=len(margin),
-                share=ds.flip_share(margin))
+    typical = typical_halfwidth(decision)
+    flips = text("decide.flips", lang, flips=int((margin < 0).sum()), worlds=len(margin),
+                 share=ds.flip_share(margin))
+    if math.isnan(typical):
+        return flips
+    return text("sentence.sep", lang).join([flips, text(
+        "decide.flips_close", lang, close=int((margin.abs() < typical).sum()),
+        worlds=len(margin), halfwidth=_halfwidth(typical))])
 
 
 def driver_sentences(table: pd.DataFrame, lang: str) -> list[str]:

@@ -107,6 +107,7 @@ class Decision:
 def evaluate_decision(out: Path, spec: DecideSpec) -> Decision:
     """The study's tables from the finished sweep in ``out``."""
     results = finished_results(out)
+    check_complete(out, results, spec)
     runs = horizon_runs(results, spec)
     scores = run_scores(runs, spec)
     means, score_means = _means(runs), _means(scores)
@@ -133,6 +134,20 @@ def finished_results(out: Path) -> pd.DataFrame:
         raise SweepError(f"{out}: the study is not finished (no results.parquet); continue it "
                          f"with 'resettle decide --resume {out}'")
     return pd.read_parquet(out / "results.parquet")
+
+
+def check_complete(out: Path, results: pd.DataFrame, spec: DecideSpec) -> None:
+    """SweepError unless ``results`` has every run of the study (each policy, world and
+    replication below the spec's) at the horizon: a damaged directory, which no state of a
+    sweep leaves, is refused rather than averaged over fewer replications."""
+    at = results[(results["year"] == spec.horizon)
+                 & (results["replication"] < spec.sweep.replications)]
+    found = len(at.drop_duplicates(["scenario", "point", "replication"]))
+    needed = len(spec.policies) * len(spec.world_ids) * spec.sweep.replications
+    if found < needed:
+        raise SweepError(f"{out}/results.parquet has {found} of the study's {needed} runs at "
+                         f"year {spec.horizon}; continue it with 'resettle decide --resume "
+                         f"{out}'")
 
 
 # ---- values and scores ------------------------------------------------------------------

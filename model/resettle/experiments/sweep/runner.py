@@ -7,7 +7,8 @@ Layout of a sweep directory::
     points.parquet     the design points
     shards/part-*.parquet   finished runs, written atomically (tmp file, then rename)
     failures/<key>.json     runs that raised, with their traceback
-    results.parquet    every finished run, sorted by key (written when all runs are done)
+    results.parquet    every finished run, sorted by key (written when all runs are done;
+                       a round of ``decide --precision``: when its first replications are)
 
 Every run has a key (point, scenario, replication) and a seed spawned from the root seed
 before anything is dispatched, so results do not depend on which worker ran what. A run
@@ -282,19 +283,16 @@ def pending_jobs(jobs: Iterable[Job], out: Path, retry_failed: bool) -> list[Job
     return [j for j in jobs if j.key not in done and j.key not in failed]
 
 
-def consolidate(out: Path, spec: SweepSpec,
-                replications: int | None = None) -> pd.DataFrame | None:
-    """When every run (of the first ``replications``, when given) is finished:
-    results.parquet (sorted, one row per run-year)."""
+def consolidate(out: Path, keys: set[str]) -> pd.DataFrame | None:
+    """When every run of ``keys`` (the sweep's jobs; with ``replications``, its first ones) is
+    finished: results.parquet (those runs only, sorted, one row per run-year)."""
     shards = sorted((out / "shards").glob("part-*.parquet"))
     if not shards:
         return None
     frame = pd.concat([pd.read_parquet(s) for s in shards], ignore_index=True)
-    frame = frame.drop_duplicates(["key", "year"]).sort_values(["key", "year"])
-    frame = frame.reset_index(drop=True)
-    expected = len(pd.read_parquet(out / "points.parquet")) * len(spec.scenarios) \
-        * (replications or spec.replications)
-    if frame["key"].nunique() == expected:
+    frame = frame[frame["key"].isin(keys)].drop_duplicates(["key", "year"])
+    frame = frame.sort_values(["key", "year"]).reset_index(drop=True)
+    if set(frame["key"]) == keys:
         write_file(out / "results.parquet", lambda p: frame.to_parquet(p, index=False))
     return frame
 
@@ -342,9 +340,10 @@ def _run_sweep(out, executor, workers, spec, spec_text, resume, retry_failed, pr
     jobs = sweep_jobs(spec, points, replications)
     todo = pending_jobs(jobs, out, retry_failed)
     failed = execute(todo, executor, workers, ShardWriter(out), progress)
-    complete = not failed_keys(out) and len(finished_keys(out)) == len(jobs)
+    keys = {j.key for j in jobs}
+    complete = not (failed_keys(out) & keys) and keys <= finished_keys(out)
     if complete:
-        consolidate(out, spec, replications)
+        consolidate(out, keys)
     record_timing(out, len(todo), time.perf_counter() - start)
     return SweepOutcome(out, len(jobs), len(todo), failed, complete,
                         time.perf_counter() - start)
