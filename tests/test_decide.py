@@ -695,7 +695,7 @@ PRECISE = {"decide": {"name": "prec", "max_worlds": 2, "horizon_years": 1,
                       "metrics": ["fee_collection", "stability"]},
            "policies": {"files": ["s1.toml", "s2.toml"], "switch_years": None,
                         "trigger_search": None}}
-PRECISE_TABLES = ("outcomes", "regret", "policies", "worlds", "boxes")  # no trigger search
+PRECISE_TABLES = ("outcomes", "regret", "policies", "worlds", "boxes", "sensitivity")  # no search
 ROUNDS = ["--min-reps", "2", "--max-reps", "5"]
 
 
