@@ -52,7 +52,7 @@ import pandas as pd
 from resettle.errors import ResettleError, ScenarioError, SweepError
 from resettle.experiments.decide.policies import Policy, policy_path, read_policies
 from resettle.experiments.sweep.runner import difference
-from resettle.experiments.sweep.spec import Factor, SweepSpec, read_spec_file
+from resettle.experiments.sweep.spec import Factor, SweepSpec, built_spec, read_spec_file
 from resettle.experiments.worlds.ensemble import load_worlds
 from resettle.outcomes import COMPARABLE
 from resettle.params.catalogue import toml_value
@@ -128,17 +128,10 @@ class DecideSpec:
 def load_decide_spec(path: str | Path) -> DecideSpec:
     """Read and validate a decide file; errors name the file and the key."""
     path = Path(path)
-    raw = read_spec_file(path, "decide")
-    try:
-        return _build(path, raw)
-    except ScenarioError as err:
-        raise err.with_file(path) from None
+    return built_spec(path, read_spec_file(path, "decide"), SECTIONS, _build)
 
 
 def _build(path: Path, raw: dict) -> DecideSpec:
-    for key in raw:
-        if key not in SECTIONS:
-            raise ScenarioError(unknown_key_message("section", key, SECTIONS))
     table = raw.get("decide")
     if not isinstance(table, dict):
         raise ScenarioError("[decide]: missing required section")

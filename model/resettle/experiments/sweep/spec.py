@@ -171,6 +171,18 @@ def read_spec_file(path: Path, kind: str) -> dict:
         raise ScenarioError(f"{path}: cannot read {kind} file ({err})") from None
 
 
+def built_spec(path: Path, raw: dict, sections: set[str], build):
+    """``build(path, raw)`` for a study's tables ``raw`` with only the top-level ``sections``;
+    a ScenarioError (an unknown section, or any from ``build``) names the file."""
+    try:
+        for key in raw:
+            if key not in sections:
+                raise ScenarioError(unknown_key_message("section", key, sections))
+        return build(path, raw)
+    except ScenarioError as err:
+        raise err.with_file(path) from None
+
+
 def load_sweep(path: str | Path) -> SweepSpec:
     """Read and validate a sweep file; errors name the file and the key."""
     path = Path(path)
@@ -180,17 +192,10 @@ def load_sweep(path: str | Path) -> SweepSpec:
 def parse_sweep(path: str | Path, raw: dict) -> SweepSpec:
     """Validate a sweep specification already read as TOML tables (``raw``); scenario files
     are relative to ``path``, which errors name."""
-    path = Path(path)
-    try:
-        return _build(path, raw)
-    except ScenarioError as err:
-        raise err.with_file(path) from None
+    return built_spec(Path(path), raw, {"sweep", "parameters"}, _build)
 
 
 def _build(path: Path, raw: dict) -> SweepSpec:
-    for key in raw:
-        if key not in ("sweep", "parameters"):
-            raise ScenarioError(unknown_key_message("section", key, {"sweep", "parameters"}))
     table = raw.get("sweep")
     if not isinstance(table, dict):
         raise ScenarioError("[sweep]: missing required section")

@@ -41,7 +41,13 @@ from pathlib import Path
 
 from resettle.errors import ScenarioError, SweepError
 from resettle.experiments.sweep.runner import difference, sweep_toml
-from resettle.experiments.sweep.spec import SweepSpec, declared, parse_sweep, read_spec_file
+from resettle.experiments.sweep.spec import (
+    SweepSpec,
+    built_spec,
+    declared,
+    parse_sweep,
+    read_spec_file,
+)
 from resettle.experiments.worlds.filters import WorldFilter, parse_filters, terms
 from resettle.params.catalogue import toml_value
 from resettle.params.conditions import comparable_domains
@@ -90,17 +96,10 @@ class WorldsSpec:
 def load_worlds_spec(path: str | Path) -> WorldsSpec:
     """Read and validate a worlds file; errors name the file and the key."""
     path = Path(path)
-    raw = read_spec_file(path, "worlds")
-    try:
-        return _build(path, raw)
-    except ScenarioError as err:
-        raise err.with_file(path) from None
+    return built_spec(path, read_spec_file(path, "worlds"), {"worlds", "filters"}, _build)
 
 
 def _build(path: Path, raw: dict) -> WorldsSpec:
-    for key in raw:
-        if key not in ("worlds", "filters"):
-            raise ScenarioError(unknown_key_message("section", key, {"worlds", "filters"}))
     table = raw.get("worlds")
     if not isinstance(table, dict):
         raise ScenarioError("[worlds]: missing required section")
