@@ -19,8 +19,8 @@ from resettle.sim.submodels.maturity import maturity_index, maturity_level
 
 def share(mask: np.ndarray, of: np.ndarray) -> float:
     """Share of ``of`` where ``mask`` holds (NaN when ``of`` is empty)."""
-    n = int(of.sum())
-    return float((mask & of).sum() / n) if n else float("nan")
+    n = int(np.count_nonzero(of))
+    return int(np.count_nonzero(mask & of)) / n if n else float("nan")
 
 
 def monthly_row(model) -> dict:
@@ -54,15 +54,6 @@ def ratios(values: np.ndarray, codes: np.ndarray, n_codes: int) -> np.ndarray:
     return np.divide(sums, counts, out=np.full(n_codes, np.nan), where=counts > 0)
 
 
-def employment_codes(r, working: np.ndarray) -> np.ndarray:
-    """0..2: the working-age under 40, men 40-49 and the 4050 group; 3: not of working age."""
-    groups = group_masks(r.age, r.female)
-    code = np.full(r.n, len(EMPLOYMENT_GROUPS))
-    for k, key in enumerate(EMPLOYMENT_GROUPS):
-        code[groups[key] & working] = k
-    return code
-
-
 def people_metrics(model) -> dict:
     """Attitude, employment and party membership."""
     r = model.people
@@ -70,24 +61,25 @@ def people_metrics(model) -> dict:
     band = np.searchsorted(ATTITUDE_BANDS, r.age, side="right")  # 0: children
     by_band = ratios(r.attitude, band, 4)
     adult = band > 0
-    employed = ratios(r.employed.astype(float), employment_codes(r, working),
-                      len(EMPLOYMENT_GROUPS))
+    adult_attitude = r.attitude[adult]
+    groups = group_masks(r.age, r.female)
     row = {
         "residents": r.n, "households": model.homes.n,
-        "attitude": float(r.attitude[adult].mean()),
+        "attitude": float(adult_attitude.mean()),
         "attitude_under40": float(by_band[1]),
         "attitude_40_59": float(by_band[2]),
         "attitude_60plus": float(by_band[3]),
-        "village_attitude_eta2": between_share(r.attitude[adult], r.village[adult]),
+        "village_attitude_eta2": between_share(adult_attitude, r.village[adult]),
         "employment": share(r.employed, working),
         "trained_share": share(r.trained, working),
         "in_training": int(np.count_nonzero(r.training_left)),
-        "party_members": int(r.party.sum()),
-        "active_members": int(r.active_member.sum()),
+        "party_members": int(np.count_nonzero(r.party)),
+        "active_members": int(np.count_nonzero(r.active_member)),
         "party_member_mean_age": float(r.age[r.party].mean()) if r.party.any() else np.nan,
     }
-    row.update({f"employment_{key}": float(v) for key, v in zip(EMPLOYMENT_GROUPS, employed,
-                                                                  strict=True)})
+    # employed share of the working-age under 40, men 40-49 and the 4050 group
+    row.update({f"employment_{key}": share(r.employed, groups[key] & working)
+                for key in EMPLOYMENT_GROUPS})
     return row
 
 
@@ -157,5 +149,5 @@ def between_share(values: np.ndarray, groups: np.ndarray) -> float:
         return 0.0
     counts = np.bincount(groups)
     means = np.bincount(groups, weights=values) / np.maximum(counts, 1)
-    between = np.sum(counts * (means - values.mean()) ** 2) / counts.sum()
+    between = (counts * (means - values.mean()) ** 2).sum() / counts.sum()
     return float(between / total)

@@ -49,14 +49,14 @@ class GroupSampler:
     random member of its group (possibly itself, which then counts as no contact)."""
 
     def __init__(self, groups: np.ndarray) -> None:
-        member = groups >= 0
-        valid = np.flatnonzero(member)
-        self.order = valid[np.argsort(groups[valid], kind="stable")]
-        counts = np.bincount(groups[valid], minlength=1)
-        first = np.cumsum(counts) - counts
-        code = np.where(member, groups, 0)
-        self.start = np.where(member, first[code], 0)
-        self.size = np.where(member, counts[code], 0)
+        members = np.flatnonzero(groups >= 0)
+        group = groups[members]
+        self.order = members[np.argsort(group, kind="stable")]
+        counts = np.bincount(group, minlength=1)
+        self.start = np.zeros(len(groups), np.int64)  # 0 for non-members
+        self.size = np.zeros(len(groups), np.int64)
+        self.start[members] = (np.cumsum(counts) - counts)[group]
+        self.size[members] = counts[group]
 
     def rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per node: where its group starts in ``order``, the group size, and ``order``."""

@@ -93,8 +93,9 @@ def group_masks(age: np.ndarray, female: np.ndarray) -> dict[str, np.ndarray]:
     retirement (60 here).
     """
     working = (age >= GROUP_AGES[0]) & (age < GROUP_AGES[1])
-    g4050 = working & np.where(female, age >= 40, age >= 50)
-    return {"under40": working & (age < 40), "prime": working & ~g4050 & (age >= 40),
+    over40 = age >= 40
+    g4050 = working & over40 & (female | (age >= 50))  # women from 40, men from 50
+    return {"under40": working & (age < 40), "prime": working & ~g4050 & over40,
             "4050": g4050, "60plus": age >= GROUP_AGES[1]}
 
 

@@ -50,6 +50,7 @@ def stream_key(name: str) -> int:
 
 
 MONTH_WORD = 2  # the Philox counter word that holds the month (words 0-1 count the draws)
+EMPTY_BUFFER = np.zeros(4, np.uint64)  # Philox's output buffer, unread at position 4
 
 
 def month_counter(month: int) -> np.ndarray:
@@ -75,6 +76,7 @@ class Streams:
         self.seed = int(seed)
         self.month = 0
         self._made: dict[str, np.random.Generator] = {}
+        self._keys: dict[str, np.ndarray] = {}
         self._month_of: dict[str, int] = {}
 
     def start_month(self, month: int) -> None:
@@ -84,16 +86,19 @@ class Streams:
     def __getitem__(self, name: str) -> np.random.Generator:
         if name not in self._made:
             self._made[name] = stream_generator(self.seed, name, self.month)
+            self._keys[name] = self._made[name].bit_generator.state["state"]["key"].copy()
         elif self._month_of[name] != self.month:
-            self._reposition(self._made[name].bit_generator)
+            self._reposition(self._made[name].bit_generator, self._keys[name])
         self._month_of[name] = self.month
         return self._made[name]
 
-    def _reposition(self, bit_generator: np.random.Philox) -> None:
-        state = bit_generator.state
-        bit_generator.state = {**state, "state": {"counter": month_counter(self.month),
-                                                  "key": state["state"]["key"]},
-                               "buffer_pos": 4, "has_uint32": 0, "uinteger": 0}
+    def _reposition(self, bit_generator: np.random.Philox, key: np.ndarray) -> None:
+        """Set the counter to the month's start with the stream's key and an empty buffer
+        (``buffer_pos`` 4: the next draw computes a fresh block, whatever the buffer holds)."""
+        bit_generator.state = {"bit_generator": "Philox",
+                               "state": {"counter": month_counter(self.month), "key": key},
+                               "buffer": EMPTY_BUFFER, "buffer_pos": 4, "has_uint32": 0,
+                               "uinteger": 0}
 
     def names(self) -> list[str]:
         """The streams used so far."""
@@ -124,6 +129,9 @@ def random_subset(rng: np.random.Generator, n: int, pool: np.ndarray, k: int) ->
     keys = slot_uniforms(rng, n, pool)
     if k <= 0:
         return pool[:0]
+    if k < len(pool):  # only those up to the k-th lowest key (ties included) need sorting
+        up_to_kth = keys <= np.partition(keys, k - 1)[k - 1]
+        pool, keys = pool[up_to_kth], keys[up_to_kth]
     return pool[np.argsort(keys, kind="stable")[:k]]
 
 

@@ -109,10 +109,12 @@ def fill_openings(r: Residents, searching: np.ndarray, logodds: np.ndarray,
     """Fill the residents' share of local openings by sector from the searching pool; returns
     hires made."""
     hires = 0
+    available = searching & ~r.employed  # the pool, less those hired for earlier sectors
     for sector, k in openings.items():
-        pool = np.flatnonzero(searching & ~r.employed)
+        pool = np.flatnonzero(available)
         chosen = weighted_pick(pool, logodds[pool], k, slot_uniforms(rng, r.n, pool))
         hire(r, chosen, sector)
+        available[chosen] = False
         hires += len(chosen)
     return hires
 
@@ -120,9 +122,11 @@ def fill_openings(r: Residents, searching: np.ndarray, logodds: np.ndarray,
 @writes("r.employed", "r.sector", "r.training_left")
 def outside_hires(r: Residents, searching: np.ndarray, logodds: np.ndarray, rate: float,
                   rng: np.random.Generator) -> int:
-    """Seekers who find a job in the city's labour market this month."""
-    p = 1.0 - np.exp(-rate * np.exp(logodds))
-    found = np.flatnonzero(searching & ~r.employed & (rng.random(r.n) < p))
+    """Seekers who find a job in the city's labour market this month (each by its own slot's
+    uniform)."""
+    pool = np.flatnonzero(searching & ~r.employed)
+    u = slot_uniforms(rng, r.n, pool)
+    found = pool[u < 1.0 - np.exp(-rate * np.exp(logodds[pool]))]
     hire(r, found, SECTOR_OUTSIDE)
     return len(found)
 
@@ -136,12 +140,12 @@ def training_step(r: Residents, searching: np.ndarray, seats: int, months: int,
     not been trained yet.
     """
     in_course = r.training_left > 0
-    r.training_left[in_course] -= 1
+    r.training_left -= in_course  # one month less for those in a course
     graduates = np.flatnonzero(in_course & (r.training_left == 0))
     r.trained[graduates] = True
     placed = graduates[slot_uniforms(rng, r.n, graduates) < min(placement_share, 1.0)]
     hire(r, placed, SECTOR_ENTERPRISE)
-    free = seats - int((r.training_left > 0).sum())
+    free = seats - (np.count_nonzero(in_course) - len(graduates))  # still in a course
     pool = np.flatnonzero(searching & ~r.trained & (r.training_left == 0) & ~r.employed)
     enrol = random_subset(rng, r.n, pool, free)
     r.training_left[enrol] = months
@@ -200,9 +204,11 @@ def local_openings(r: Residents, enterprise_rate: float, targets: dict[int, int]
     u = rng.random(1 + len(targets))
     for_residents = {SECTOR_ENTERPRISE: int(poisson_by_inversion(u[0],
                                                                  enterprise_rate * r.n / 1000.0))}
+    vacancies = [max(0, target - staff(r, sector) - outsiders.get(sector, 0))
+                 for sector, target in targets.items()]
+    to_residents = binomial_by_inversion(u[1:], np.array(vacancies, np.int64), local_share)
     for_outsiders = {}
-    for i, (sector, target) in enumerate(targets.items(), start=1):
-        vacancies = max(0, target - staff(r, sector) - outsiders.get(sector, 0))
-        for_residents[sector] = int(binomial_by_inversion(u[i], vacancies, local_share))
-        for_outsiders[sector] = vacancies - for_residents[sector]
+    for sector, open_posts, k in zip(targets, vacancies, to_residents.tolist(), strict=True):
+        for_residents[sector] = k
+        for_outsiders[sector] = open_posts - k
     return for_residents, for_outsiders

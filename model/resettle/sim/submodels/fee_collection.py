@@ -63,20 +63,19 @@ def collect_fees(model, attitude: np.ndarray, collective_share: float, enforceme
     bill = fees.period_bill(lv, per_month, collective_share)
     income = household_income(model) * lv.billing_period_months
     neighbours = fees.neighbour_share(h.paid_last, h.building, model.n_buildings)
-    p_pay = decide(bill.household_bill, income, attitude, neighbours, model, enforcement,
-                   lv.penalty_rate)
+    households = Decision.of(model, income, attitude, neighbours, enforcement, lv.penalty_rate)
+    p_pay = households.pay_probability(bill.household_bill)
     out = fees.billing_round(p_pay, h.lock, enforcement, lv.enforcement_lock_periods, rng)
     h.lock, h.paid_last = out.lock, out.paid
     own = out.paid if bill.property_fee > 0 else np.zeros(h.n, bool)
     recovered = settle(model, bill, out)
     on_behalf, due_on_behalf = pay_on_behalf(model, bill.on_behalf)
-    willing = decide(bill.full, income, attitude, neighbours, model, enforcement,
-                     lv.penalty_rate)
+    willing = households.pay_probability(bill.full)
     metrics = summarise(bill, out, recovered, on_behalf, h.n, float(willing.mean()))
     metrics["on_behalf_shortfall"] = (1.0 - on_behalf / due_on_behalf if due_on_behalf > 0
                                       else float("nan"))
     return FeeOutcome(metrics=metrics, paid_own_property_fee=own, detected=out.detected,
-                      own_paid=float(out.paid.sum()) * bill.household_bill,
+                      own_paid=float(np.count_nonzero(out.paid)) * bill.household_bill,
                       full_due=bill.full * h.n)
 
 
@@ -104,11 +103,37 @@ def decide(amount: float, income: np.ndarray, attitude: np.ndarray, neighbours: 
            model, enforcement: float, penalty: float) -> np.ndarray:
     """Probability that each household pays a bill of ``amount`` itself, when evaders are
     caught with probability ``enforcement`` and pay ``penalty`` on the evaded amount."""
-    u = model.params.uncertainties
-    burden = 100.0 * amount / np.maximum(income, 1.0)
-    motive = fees.motive(attitude, model.company.quality, burden, neighbours,
-                         model.homes.grievance, u)
-    return fees.pay_probability(enforcement, penalty, motive, u.fee_temperature)
+    return Decision.of(model, income, attitude, neighbours, enforcement,
+                       penalty).pay_probability(amount)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Households facing a billing period's bills: their income (at least 1 yuan), the terms
+    of their motive that do not depend on the bill, and the enforcement they expect."""
+
+    income: np.ndarray
+    motive: fees.Motive
+    enforcement: float
+    penalty: float
+    temperature: float
+
+    @classmethod
+    def of(cls, model, income: np.ndarray, attitude: np.ndarray, neighbours: np.ndarray,
+           enforcement: float, penalty: float) -> Decision:
+        """Households with ``income`` and ``attitude`` whose ``neighbours`` share paid last
+        period, when evaders are caught with ``enforcement`` and pay ``penalty``."""
+        u = model.params.uncertainties
+        return cls(income=np.maximum(income, 1.0),
+                   motive=fees.Motive.of(attitude, model.company.quality, neighbours,
+                                         model.homes.grievance, u),
+                   enforcement=enforcement, penalty=penalty, temperature=u.fee_temperature)
+
+    def pay_probability(self, amount: float) -> np.ndarray:
+        """Probability that each household pays a bill of ``amount`` itself."""
+        burden = 100.0 * amount / self.income
+        return fees.pay_probability(self.enforcement, self.penalty, self.motive.at(burden),
+                                    self.temperature)
 
 
 @writes("model.homes.arrears", "model.ledger", "model.agents.PropertyCompany")
@@ -117,7 +142,7 @@ def settle(model, bill: fees.Bill, out: fees.BillingOutcome) -> float:
     current-period amount recovered by enforcement."""
     h, lv, ledger = model.homes, model.levers, model.ledger
     total = bill.household_bill
-    n_paid, n_caught = int(out.paid.sum()), int(out.detected.sum())
+    n_paid, n_caught = int(np.count_nonzero(out.paid)), int(np.count_nonzero(out.detected))
     old_arrears = float(h.arrears[out.detected].sum()) * model.params.uncertainties.arrears_recovery
     h.arrears[out.detected] = 0.0
     h.arrears[out.evaded & ~out.detected] += total
@@ -156,13 +181,13 @@ def summarise(bill: fees.Bill, out: fees.BillingOutcome, recovered: float, on_be
     """The period's fee metrics."""
     hb = bill.household_bill
     due = bill.full * n
-    paid_on_time = float(out.paid.sum()) * hb
+    paid_on_time = float(np.count_nonzero(out.paid)) * hb
     return {
         "fee_compliance": paid_on_time / (hb * n) if hb > 0 else float("nan"),
         "own_fee_share": paid_on_time / due if due > 0 else float("nan"),
         "fee_collection": (paid_on_time + recovered + on_behalf) / due if due > 0 else float("nan"),
         "fee_willingness": willingness,
-        "evasion": float(out.evaded.mean()),
-        "enforced": float(out.detected.mean()),
+        "evasion": int(np.count_nonzero(out.evaded)) / out.evaded.size,
+        "enforced": int(np.count_nonzero(out.detected)) / out.detected.size,
         "household_bill": hb,
     }

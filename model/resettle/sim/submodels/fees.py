@@ -40,10 +40,34 @@ def pay_probability(p: float, theta: float, motive: np.ndarray | float,
 def motive(attitude: np.ndarray, quality: float, burden_pct: np.ndarray,
            neighbour_paid: np.ndarray, grievance: np.ndarray, u) -> np.ndarray:
     """Intrinsic motive to pay, in units of the bill (see the module docstring)."""
-    return (u.fee_base + u.fee_attitude_weight * (attitude - 0.5)
-            + u.fee_quality_weight * (quality - 0.5) - u.fee_burden_weight * burden_pct
-            + u.fee_neighbour_weight * (2.0 * neighbour_paid - 1.0)
-            + u.fee_grievance_weight * np.expm1(-grievance))
+    return Motive.of(attitude, quality, neighbour_paid, grievance, u).at(burden_pct)
+
+
+@dataclass(frozen=True)
+class Motive:
+    """The terms of the motive that do not depend on the bill, per household, so that bills of
+    several amounts can be weighed against the same households (the sum keeps the module
+    docstring's order: ``m = leading - w_b · burden% + neighbours + grievance``)."""
+
+    leading: np.ndarray     # fee_base + w_att (x - ½) + w_q (q - ½)
+    burden_weight: float    # w_b
+    neighbours: np.ndarray  # w_nb (2·s_neigh - 1)
+    grievance: np.ndarray   # -w_g (1 - e^-G)
+
+    @classmethod
+    def of(cls, attitude: np.ndarray, quality: float, neighbour_paid: np.ndarray,
+           grievance: np.ndarray, u) -> Motive:
+        """The terms from households' attitude, the service quality, what their neighbours
+        did and their grievance."""
+        return cls(leading=(u.fee_base + u.fee_attitude_weight * (attitude - 0.5)
+                            + u.fee_quality_weight * (quality - 0.5)),
+                   burden_weight=u.fee_burden_weight,
+                   neighbours=u.fee_neighbour_weight * (2.0 * neighbour_paid - 1.0),
+                   grievance=u.fee_grievance_weight * np.expm1(-grievance))
+
+    def at(self, burden_pct: np.ndarray) -> np.ndarray:
+        """The motive to pay a bill that is ``burden_pct`` percent of each household's income."""
+        return self.leading - self.burden_weight * burden_pct + self.neighbours + self.grievance
 
 
 @dataclass(frozen=True)
@@ -79,11 +103,11 @@ def neighbour_share(paid: np.ndarray, building: np.ndarray, n_buildings: int) ->
 def household_attitude(attitude: np.ndarray, household: np.ndarray, adult: np.ndarray,
                        n_households: int) -> np.ndarray:
     """Mean attitude of each household's adults (of all members where none is adult)."""
-    adults = np.bincount(household, weights=adult.astype(float), minlength=n_households)
-    adult_sum = np.bincount(household, weights=attitude * adult, minlength=n_households)
-    all_n = np.bincount(household, minlength=n_households)
-    all_sum = np.bincount(household, weights=attitude, minlength=n_households)
-    return np.where(adults > 0, adult_sum / np.maximum(adults, 1), all_sum / np.maximum(all_n, 1))
+    # slot 2h: household h's other members (all of them where none is adult); 2h + 1: adults
+    slot = 2 * household + adult
+    counts = np.bincount(slot, minlength=2 * n_households)
+    means = np.bincount(slot, weights=attitude, minlength=2 * n_households) / np.maximum(counts, 1)
+    return np.where(counts[1::2] > 0, means[1::2], means[::2])
 
 
 def adult_attitude(people, n_households: int) -> np.ndarray:

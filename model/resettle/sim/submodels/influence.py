@@ -44,23 +44,62 @@ def rounds_numpy(x, mu, epsilon, sampler: ContactSampler, u, prio) -> int:
     return moved
 
 
-def _choose_partners(partner, r, start, degree, targets, weights, u):
-    """Each node's contact in round ``r`` (the arithmetic of ContactSampler.partners)."""
-    n_layers = start.shape[0]
-    for i in range(partner.shape[0]):
+def _layer_shares(degree, weights):
+    """Per node (rows) and layer (columns), the cumulative share of the layer weights among
+    the layers where the node has ties (NaN where those weights have no positive total): the
+    arithmetic of ContactSampler.cumulative, done once a month, not for every node and round."""
+    n_layers, n = degree.shape
+    shares = np.empty((n, n_layers))
+    for i in range(n):
         total = 0.0
         for level in range(n_layers):
             if degree[level, i] > 0:
                 total += weights[level]
-        partner[i] = -1
         acc = 0.0
         for level in range(n_layers):
             if degree[level, i] > 0:
                 acc += weights[level]
-            if acc / total > u[r, 0, i] if total > 0 else False:
+            shares[i, level] = acc / total if total > 0 else np.nan
+    return shares
+
+
+def _propose(partner, lowest, r, shares, start, degree, targets, u, prio):
+    """Each node's contact in round ``r`` (the arithmetic of ContactSampler.partners: the
+    first layer whose share exceeds u[r, 0], then tie ``u[r, 1]·degree``), and per node the
+    lowest priority among the proposals touching it (2 where none)."""
+    last = targets.shape[0] - 1
+    lowest[:] = 2.0
+    for i in range(partner.shape[0]):
+        partner[i] = -1
+        for level in range(shares.shape[1]):
+            if shares[i, level] > u[r, 0, i]:
                 tie = start[level, i] + np.int64(u[r, 1, i] * degree[level, i])
-                partner[i] = targets[min(tie, targets.shape[0] - 1)]
+                j = targets[min(tie, last)]
+                partner[i] = j
+                if j != i:
+                    lowest[i] = min(lowest[i], prio[r, i])
+                    lowest[j] = min(lowest[j], prio[r, i])
                 break
+
+
+def _move_kept(x, mu, epsilon, partner, lowest, r, prio):
+    """Bounded-confidence update of round ``r``'s kept pairs (a proposal whose priority is the
+    lowest at both its nodes) that are closer than ``epsilon``; returns how many moved.
+
+    Written without branches (every node computes its pair's update, and writes it back only
+    where the pair moves; a node without a partner reads and rewrites node 0), since whether a
+    pair moves is a coin flip that a branch would often mispredict."""
+    moved = 0
+    for i in range(x.shape[0]):
+        j = max(partner[i], 0)
+        gap = x[j] - x[i]
+        move = ((partner[i] >= 0) & (j != i) & (lowest[i] == prio[r, i])
+                & (lowest[j] == prio[r, i]) & (abs(gap) < epsilon))
+        x_i, x_j = x[i] + mu[i] * gap, x[j] - mu[j] * gap
+        x[i] = x_i if move else x[i]
+        x[j] = x_j if move else x[j]
+        moved += move
+    return moved
 
 
 def _rounds_loop(x, mu, epsilon, start, degree, targets, weights, u, prio):
@@ -68,31 +107,21 @@ def _rounds_loop(x, mu, epsilon, start, degree, targets, weights, u, prio):
     n = x.shape[0]
     partner = np.empty(n, np.int64)
     lowest = np.empty(n)
+    shares = layer_shares(degree, weights)
     moved = 0
     for r in range(u.shape[0]):
-        choose(partner, r, start, degree, targets, weights, u)
-        lowest[:] = 2.0
-        for i in range(n):
-            j = partner[i]
-            if j >= 0 and j != i:
-                lowest[i] = min(lowest[i], prio[r, i])
-                lowest[j] = min(lowest[j], prio[r, i])
-        for i in range(n):
-            j = partner[i]
-            if j >= 0 and j != i and lowest[i] == prio[r, i] and lowest[j] == prio[r, i]:
-                gap = x[j] - x[i]
-                if abs(gap) < epsilon:
-                    x[i] += mu[i] * gap
-                    x[j] -= mu[j] * gap
-                    moved += 1
+        propose(partner, lowest, r, shares, start, degree, targets, u, prio)
+        moved += move_kept(x, mu, epsilon, partner, lowest, r, prio)
     return moved
 
 
 if njit is not None:
-    choose = njit(cache=True, nogil=True)(_choose_partners)
+    layer_shares = njit(cache=True, nogil=True)(_layer_shares)
+    propose = njit(cache=True, nogil=True)(_propose)
+    move_kept = njit(cache=True, nogil=True)(_move_kept)
     _compiled = njit(cache=True, nogil=True)(_rounds_loop)
 else:  # pragma: no cover
-    choose = _compiled = None
+    layer_shares = propose = move_kept = _compiled = None
 
 
 @writes("x")

@@ -41,6 +41,9 @@ from resettle.sim.population import ADULT_AGE
 LEVELS = ("village-like", "transitional", "developing", "consolidating", "mature urban")
 LEVEL_CUTS = (0.2, 0.4, 0.6, 0.8)  # assumption: equal-width levels
 WINDOW_MONTHS = 12  # the evidence of the last year
+WINDOW_KEYS = ("attended", "invited", "own_fee_paid", "full_fee_due", "raised",
+               "resolved_community", "via_committee", "meetings_held", "meetings_scheduled",
+               "visits", "collective_paid", "services_funding")  # summed over the window
 NAN = float("nan")
 
 
@@ -72,7 +75,7 @@ def ratio(part: float, whole: float, cap: float = 1.0) -> float:
 
 def window_sum(records: Iterable[Mapping[str, float]], key: str) -> float:
     """The sum of ``key`` over the window's monthly records."""
-    return float(sum(r.get(key, 0.0) for r in records))
+    return float(sum([r.get(key, 0.0) for r in records]))
 
 
 def mean_of(parts: Iterable[float]) -> float:
@@ -98,22 +101,24 @@ def evidence(model, records: Iterable[Mapping[str, float]], quality: float) -> E
     """The evidence now: the community's stocks and the window's monthly ``records``."""
     r, u, committee = model.people, model.params.uncertainties, model.committee
     rec = list(records)
-    adults = int((r.age >= ADULT_AGE).sum())
-    wanting = int((r.wants_mass_orgs & (r.age >= ADULT_AGE)).sum())
+    adult = r.age >= ADULT_AGE
+    adults = int(np.count_nonzero(adult))
+    wanting = int(np.count_nonzero(r.wants_mass_orgs & adult))
     coops = list(model.cooperatives)
-    w = lambda key: window_sum(rec, key)  # noqa: E731
+    window = {key: window_sum(rec, key) for key in WINDOW_KEYS}
     return Evidence(
         turnout=committee.last_turnout if committee and committee.elections_on_time else NAN,
-        attendance=ratio(w("attended"), w("invited")),
-        mass_org_share=ratio(int((r.mass_org_member & (r.age >= ADULT_AGE)).sum()), wanting),
-        volunteer_share=ratio(int(r.volunteer.sum()), u.volunteer_target_share * adults),
-        own_fee_share=ratio(w("own_fee_paid"), w("full_fee_due")),
-        resolved_share=ratio(w("resolved_community"), w("raised")),
-        committee_share=ratio(w("via_committee"), w("raised")),
+        attendance=ratio(window["attended"], window["invited"]),
+        mass_org_share=ratio(int(np.count_nonzero(r.mass_org_member & adult)), wanting),
+        volunteer_share=ratio(int(np.count_nonzero(r.volunteer)),
+                              u.volunteer_target_share * adults),
+        own_fee_share=ratio(window["own_fee_paid"], window["full_fee_due"]),
+        resolved_share=ratio(window["resolved_community"], window["raised"]),
+        committee_share=ratio(window["via_committee"], window["raised"]),
         cadre_quality=quality,
-        meetings_held_share=ratio(w("meetings_held"), w("meetings_scheduled")),
-        visit_coverage=ratio(w("visits"), w("raised")),
-        collective_paid_share=ratio(w("collective_paid"), w("services_funding")),
+        meetings_held_share=ratio(window["meetings_held"], window["meetings_scheduled"]),
+        visit_coverage=ratio(window["visits"], window["raised"]),
+        collective_paid_share=ratio(window["collective_paid"], window["services_funding"]),
         secretary_chair_share=ratio(sum(c.chaired_by_secretary for c in coops), len(coops)),
         committee_exists=committee is not None,
         on_time_share=ratio(committee.elections_on_time, committee.elections_due)
