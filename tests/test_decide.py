@@ -763,9 +763,14 @@ def test_the_report_states_the_rounds_and_the_rule_in_both_languages(
     assert "The target 1e-09 was not reached" in opening and "5 replication(s)" in opening
 
 
-def test_a_target_met_at_once_is_one_round(root: Path, tmp_path: Path) -> None:
+def test_a_target_met_at_once_is_one_round(root: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "once"
-    assert decide(precise_spec(root), out, "--precision", "100", "--min-reps", "2") == 0
+    assert call(["decide", str(precise_spec(root)), "--out", str(out), "--workers", "1",
+                 "--precision", "100", "--min-reps", "2"]) == 0  # not quiet: the round's line
+    said = [line for line in capsys.readouterr().err.splitlines() if "precision round" in line]
+    assert len(said) == 1 and said[0].startswith("precision round 1: N = 2, widest 95% ")
+    assert said[0].endswith("(target 100; Monte-Carlo noise only): target reached")
     rounds = pd.read_csv(out / "precision.csv")
     assert rounds["replications"].tolist() == [2] and rounds["met"].all()
     assert "The target was reached at N = 2." in (out / "report" / "report.md").read_text(

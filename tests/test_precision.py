@@ -15,7 +15,7 @@ import pytest
 
 from cli_helpers import call, md_sections, numbers, one_error_line
 from resettle.experiments.compare import run_comparison, run_to_precision, widest_half_width
-from resettle.experiments.precision import MAX_GROWTH
+from resettle.experiments.precision import MAX_GROWTH, round_message
 from resettle.params.scenario import load_scenarios
 
 SEED = 3
@@ -52,10 +52,23 @@ def test_the_result_is_a_plain_comparison_at_the_final_n(rounds_run, schemes) ->
     assert rounds_run.seeds == plain.seeds
 
 
-def test_a_target_met_at_once_is_one_round(schemes) -> None:
+def test_a_target_met_at_once_is_one_round(schemes, capsys: pytest.CaptureFixture[str]) -> None:
     comp = run_to_precision(schemes, 1.0, SEED, workers=1, metrics=METRICS[:1],
-                            milestones=[1], progress=False, least=3, most=40)
+                            milestones=[1], progress=True, least=3, most=40)
     assert [n for n, _ in comp.rounds] == [3] and comp.reps == 3
+    lines = [line for line in capsys.readouterr().err.splitlines() if "precision round" in line]
+    assert lines == [round_message(comp.rounds, 1.0, 3, 40)]
+    assert lines[0].startswith("precision round 1: N = 3, widest 95% half-width ")
+    assert lines[0].endswith("(target 1; Monte-Carlo noise only): target reached")
+
+
+def test_each_round_says_what_comes_next() -> None:
+    going_on = round_message([(4, 0.02)], 0.01, 4, 40)
+    assert going_on == ("precision round 1: N = 4, widest 95% half-width 0.02 (target 0.01; "
+                        "Monte-Carlo noise only): next round N = 16")
+    assert round_message([(4, 0.02), (16, 0.009)], 0.01, 4, 40).endswith(": target reached")
+    assert round_message([(4, 0.02), (16, 0.02)], 0.01, 4, 16).endswith(
+        ": not reached at --max-reps 16")
 
 
 def test_the_report_states_the_rounds_and_the_rule_in_both_languages(

@@ -384,7 +384,7 @@ def decide_sweep(out: Path, args: argparse.Namespace, spec, rounds, files: dict[
         with_replications,
     )
     from resettle.experiments.decide.study import evaluate_decision
-    from resettle.experiments.precision import next_round
+    from resettle.experiments.precision import next_round, round_message
     from resettle.experiments.sweep.runner import sweep_toml
 
     sweep = spec.sweep if rounds is None else with_replications(spec.sweep, rounds.most)
@@ -400,6 +400,9 @@ def decide_sweep(out: Path, args: argparse.Namespace, spec, rounds, files: dict[
             return status
         decision = evaluate_decision(out, at_replications(spec, n))
         record_round(out, rounds, n, decision.regret)
+        if not args.quiet:
+            print(round_message(rounds.pairs, rounds.target, rounds.least, rounds.most),
+                  file=sys.stderr)
         args = argparse.Namespace(**{**vars(args), "resume": out, "retry_failed": False})
     if decision is None:  # resumed after the last round: its runs are all on disk
         decision = evaluate_decision(out, at_replications(spec, rounds.final))

@@ -12,6 +12,7 @@ Monte-Carlo (replication) noise only, not uncertainty about the assumptions.
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -23,7 +24,7 @@ from resettle.errors import ScenarioError
 from resettle.experiments.defaults import DEFAULT_REPS, MAX_PRECISION_REPS, MIN_PRECISION_REPS
 from resettle.experiments.executors import default_workers, run_jobs
 from resettle.experiments.jobs import make_jobs
-from resettle.experiments.precision import check_precision, next_round
+from resettle.experiments.precision import check_precision, next_round, round_message
 from resettle.experiments.run import run_scenarios
 from resettle.outcomes import COMPARABLE, DEFAULT_METRICS
 from resettle.params.scenario import Scenario
@@ -181,6 +182,8 @@ def run_to_precision(scenarios: list[Scenario], target: float, seed: int = 0,
                            run_jobs(jobs, workers or default_workers(), progress), strict=True))
         comp = compare_runs(scenarios, n, seed, seeds, metrics, milestones, results)
         rounds.append((n, widest_half_width(comp)))
+        if progress:
+            print(round_message(rounds, target, least, most), file=sys.stderr)
         done = n
     comp.target, comp.rounds, comp.reps_bounds = target, rounds, (least, most)
     comp.seconds = time.perf_counter() - start

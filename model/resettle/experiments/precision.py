@@ -53,3 +53,17 @@ def next_round(rounds: Sequence[tuple[int, float]], target: float, least: int,
 def reached(rounds: Sequence[tuple[int, float]], target: float) -> bool:
     """Whether the last round met the target."""
     return bool(rounds) and rounds[-1][1] <= target
+
+
+def round_message(rounds: Sequence[tuple[int, float]], target: float, least: int,
+                  most: int) -> str:
+    """One line on the last of ``rounds`` for the terminal: its N, its widest half-width
+    against the target, and what comes next."""
+    n, widest = rounds[-1]
+    after = next_round(rounds, target, least, most)
+    if after is not None:
+        outcome = f"next round N = {after}"
+    else:
+        outcome = "target reached" if widest <= target else f"not reached at --max-reps {most}"
+    return (f"precision round {len(rounds)}: N = {n}, widest 95% half-width {widest:.4g} "
+            f"(target {target:g}; Monte-Carlo noise only): {outcome}")
