@@ -98,6 +98,8 @@ def dispatch_secretary(model, wanted: bool, competence: float) -> int:
 @writes("model.agents.Cadre")
 def train_promising(model, k: int, gain: float) -> int:
     """Train the ``k`` youngest local cadres who can still improve."""
+    if k == 0:  # most months: nobody to sort
+        return 0
     pool = sorted((c for c in model.cadres if not c.dispatched and c.competence < 1.0),
                   key=lambda c: (c.age, c.unique_id))
     for cadre in pool[:k]:
@@ -118,9 +120,10 @@ def replace_weakest(model, share: float, rng: np.random.Generator) -> int:
 
 
 def cadre_quality(cadres, post: str | None = None) -> float:
-    """Mean competence of serving cadres (of those at ``post``, when given), 0..1."""
+    """Mean competence of serving cadres (of those at ``post``, when given), 0..1 (``np.mean``'s
+    pairwise sum and division, without its Python overhead)."""
     values = [c.competence for c in cadres if post is None or c.post == post]
-    return float(np.mean(values)) if values else 0.0
+    return float(np.add.reduce(np.array(values)) / len(values)) if values else 0.0
 
 
 def community_cadres(cadres) -> int:

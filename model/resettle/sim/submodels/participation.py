@@ -35,7 +35,9 @@ def take_part(p: np.ndarray, rng: np.random.Generator) -> float:
 def volunteering(r, service: bool, posts: bool, u, rng: np.random.Generator) -> int:
     """Who volunteers this month (adults; none without the volunteer service); returns how
     many."""
-    p = u.volunteer_rate * r.attitude * np.where(r.party & posts, u.volunteer_post_factor, 1.0)
+    p = u.volunteer_rate * r.attitude
+    if posts:  # without posts every factor is 1 (p unchanged)
+        p *= np.where(r.party, u.volunteer_post_factor, 1.0)
     r.volunteer[:] = service & (r.age >= ADULT_AGE) & (rng.random(r.n) < p)
     return int(r.volunteer.sum())
 
