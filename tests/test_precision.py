@@ -79,6 +79,7 @@ def test_the_report_states_the_rounds_and_the_rule_in_both_languages(
                  "--min-reps", "3", "--max-reps", "6", "--metrics", "attitude",
                  "--milestones", "1", "--workers", "1", "--quiet", "--lang", "en,zh",
                  "--out", str(out)]) == 0
+    assert "precision round" not in capsys.readouterr().err  # --quiet: no round lines
     en = dict(md_sections((out / "report.md").read_text("utf-8")))["Monte-Carlo precision"]
     zh = dict(md_sections((out / "report.zh.md").read_text("utf-8")))["蒙特卡洛精度"]
     assert "N = 3 (widest" in en and "N = 6 (widest" in en

@@ -182,7 +182,8 @@ def add_common(p: argparse.ArgumentParser, reps: int) -> None:
     p.add_argument("--metrics", type=name_list, help="comma-separated metrics to report")
     p.add_argument("--out", type=Path, help="output directory")
     p.add_argument("--force", action="store_true", help="replace an existing output directory")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bar (nor --precision's line per round)")
     add_lang(p)
     add_yes(p)
 
@@ -253,7 +254,8 @@ def add_sweep_options(p: argparse.ArgumentParser, what: str, noun: str) -> None:
                    help=f"resume even though the model changed since the {noun} started "
                         "(recorded in sweep.json)")
     add_yes(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bar (nor --precision's line per round)")
 
 
 def add_analyze(sub) -> None:

@@ -63,14 +63,14 @@ def collect_fees(model, attitude: np.ndarray, collective_share: float, enforceme
     bill = fees.period_bill(lv, per_month, collective_share)
     income = household_income(model) * lv.billing_period_months
     neighbours = fees.neighbour_share(h.paid_last, h.building, model.n_buildings)
-    households = Decision.of(model, income, attitude, neighbours, enforcement, lv.penalty_rate)
-    p_pay = households.pay_probability(bill.household_bill)
+    decision = Decision.of(model, income, attitude, neighbours, enforcement, lv.penalty_rate)
+    p_pay = decision.pay_probability(bill.household_bill)
     out = fees.billing_round(p_pay, h.lock, enforcement, lv.enforcement_lock_periods, rng)
     h.lock, h.paid_last = out.lock, out.paid
     own = out.paid if bill.property_fee > 0 else np.zeros(h.n, bool)
     recovered = settle(model, bill, out)
     on_behalf, due_on_behalf = pay_on_behalf(model, bill.on_behalf)
-    willing = households.pay_probability(bill.full)
+    willing = decision.pay_probability(bill.full)
     metrics = summarise(bill, out, recovered, on_behalf, h.n, float(willing.mean()))
     metrics["on_behalf_shortfall"] = (1.0 - on_behalf / due_on_behalf if due_on_behalf > 0
                                       else float("nan"))
