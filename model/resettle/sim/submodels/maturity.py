@@ -41,9 +41,6 @@ from resettle.sim.population import ADULT_AGE
 LEVELS = ("village-like", "transitional", "developing", "consolidating", "mature urban")
 LEVEL_CUTS = (0.2, 0.4, 0.6, 0.8)  # assumption: equal-width levels
 WINDOW_MONTHS = 12  # the evidence of the last year
-WINDOW_KEYS = ("attended", "invited", "own_fee_paid", "full_fee_due", "raised",
-               "resolved_community", "via_committee", "meetings_held", "meetings_scheduled",
-               "visits", "collective_paid", "services_funding")  # summed over the window
 NAN = float("nan")
 
 
@@ -105,20 +102,21 @@ def evidence(model, records: Iterable[Mapping[str, float]], quality: float) -> E
     adults = int(np.count_nonzero(adult))
     wanting = int(np.count_nonzero(r.wants_mass_orgs & adult))
     coops = list(model.cooperatives)
-    window = {key: window_sum(rec, key) for key in WINDOW_KEYS}
+    w = lambda key: window_sum(rec, key)  # noqa: E731
+    raised = w("raised")  # the denominator of three shares
     return Evidence(
         turnout=committee.last_turnout if committee and committee.elections_on_time else NAN,
-        attendance=ratio(window["attended"], window["invited"]),
+        attendance=ratio(w("attended"), w("invited")),
         mass_org_share=ratio(int(np.count_nonzero(r.mass_org_member & adult)), wanting),
         volunteer_share=ratio(int(np.count_nonzero(r.volunteer)),
                               u.volunteer_target_share * adults),
-        own_fee_share=ratio(window["own_fee_paid"], window["full_fee_due"]),
-        resolved_share=ratio(window["resolved_community"], window["raised"]),
-        committee_share=ratio(window["via_committee"], window["raised"]),
+        own_fee_share=ratio(w("own_fee_paid"), w("full_fee_due")),
+        resolved_share=ratio(w("resolved_community"), raised),
+        committee_share=ratio(w("via_committee"), raised),
         cadre_quality=quality,
-        meetings_held_share=ratio(window["meetings_held"], window["meetings_scheduled"]),
-        visit_coverage=ratio(window["visits"], window["raised"]),
-        collective_paid_share=ratio(window["collective_paid"], window["services_funding"]),
+        meetings_held_share=ratio(w("meetings_held"), w("meetings_scheduled")),
+        visit_coverage=ratio(w("visits"), raised),
+        collective_paid_share=ratio(w("collective_paid"), w("services_funding")),
         secretary_chair_share=ratio(sum(c.chaired_by_secretary for c in coops), len(coops)),
         committee_exists=committee is not None,
         on_time_share=ratio(committee.elections_on_time, committee.elections_due)
