@@ -41,9 +41,9 @@ def young_minus_old_gain(f: pd.DataFrame, months: int = 60) -> float:
 
 def test_younger_residents_urbanise_faster_because_attitudes_harden_with_age() -> None:
     # §3: attitudes move from villager to citizen, the young first (Krosnick & Alwin 1989).
-    # Over 5 years the under-40 mean gains 0.050 more than the 60+ mean (sd 0.014, smallest
-    # 0.021). Without age plasticity the older gain MORE (their attitudes start lower, and drift
-    # toward 1 in proportion to 1 - x): -0.108 (sd 0.013, largest -0.088).
+    # Over 5 years the under-40 mean gains 0.056 more than the 60+ mean (sd 0.011, smallest
+    # 0.031). Without age plasticity the older gain MORE (their attitudes start lower, and drift
+    # toward 1 in proportion to 1 - x): -0.108 (sd 0.019, largest -0.074).
     on = np.array([young_minus_old_gain(f) for f in run_all(scheme("scheme1", 5))])
     off = np.array([young_minus_old_gain(f)
                     for f in run_all(scheme("scheme1", 5, plasticity_decay=0.0))])
@@ -55,8 +55,8 @@ def test_younger_residents_urbanise_faster_because_attitudes_harden_with_age() -
 
 def test_collectives_paying_keeps_collection_high_and_willingness_low() -> None:
     # §2 problem 2: residents do not want to pay and the collective pays for them. Years 1-3:
-    # collection 0.955 (sd 0.003) while households' willingness to pay the full bill is 0.15
-    # (sd 0.016). With collectives that earn nothing and hold no cash the payment on behalf
+    # collection 0.955 (sd 0.003) while households' willingness to pay the full bill is 0.13
+    # (sd 0.012). With collectives that earn nothing and hold no cash the payment on behalf
     # stops and collection falls to 0.106 (sd 0.003).
     on = run_all(scheme("scheme1", 3))
     off = run_all(scheme("scheme1", 3, asset_return_rate=0.0, collective_cash_years=0.0))
@@ -170,7 +170,7 @@ def test_village_ties_keep_village_attitude_clusters_longer() -> None:
 
 def test_an_early_reform_costs_stability_and_the_cost_fades() -> None:
     # §4 "when conditions are mature": Scheme 2 from the start against Scheme 1. Year-1
-    # stability is lower by 0.27 (sd 0.013); by year 5 the gap is 0.03 (the reform shock has
+    # stability is lower by 0.27 (sd 0.010); by year 5 the gap is 0.03 (the reform shock has
     # faded; what is left is matters no village branch handles).
     # Without reform shocks the year-1 cost is 0.016 (sd 0.003): the cost is the reform
     # outrunning residents' readiness.

@@ -3,7 +3,8 @@
 
 Every public function of every module in ``resettle.sim.submodels`` has a case below that calls
 it on a small community after a year (so that every organisation exists and fees have been
-billed) with a fresh ``rng``. For each function:
+billed) with a fresh ``rng`` (the influence functions, whose draws are counter-based, with a
+fixed key and month instead). For each function:
 
 * it draws only from the ``rng`` it is given: the model's own generators are replaced by traps
   for the call, and numpy's and Python's global generators must not move;
@@ -58,6 +59,7 @@ WORLD = dict(residents=120, households=40, party_members=8, cadres=8)
 WORLD_SEED = 5
 CALL_SEED = 11
 MONTH = 12  # the month each case is called in (December: dividends are paid)
+KEY = np.array([CALL_SEED, WORLD_SEED], np.uint64)  # a counter-based key (influence's draws)
 
 
 def world() -> resettle.CommunityModel:
@@ -231,20 +233,17 @@ CASES: dict[Callable, Callable] = {
     finances.rent_per_household: lambda w, rng: dict(model=w),
     finances.nonlabour_per_adult: lambda w, rng: dict(model=w),
     finances.wages_rent_pensions: lambda w, rng: dict(model=w),
-    influence.month_draws: lambda w, rng: dict(sampler=sampler(w), n=w.people.n, rounds=2,
-                                               rng=rng),
+    influence.round_draws: lambda w, rng: dict(key=KEY, month=MONTH, r=1, n=w.people.n),
     influence.rounds_numpy: lambda w, rng: dict(
         x=w.people.attitude, mu=np.full(w.people.n, 0.3), epsilon=0.5, sampler=sampler(w),
-        **dict(zip(("u", "prio"), influence.month_draws(sampler(w), w.people.n, 2, rng),
-                   strict=True))),
+        rounds=2, key=KEY, month=MONTH),
     influence.rounds_compiled: lambda w, rng: dict(
         x=w.people.attitude, mu=np.full(w.people.n, 0.3), epsilon=0.5, sampler=sampler(w),
-        **dict(zip(("u", "prio"), influence.month_draws(sampler(w), w.people.n, 2, rng),
-                   strict=True))),
+        rounds=2, key=KEY, month=MONTH),
     influence.use_compiled: lambda w, rng: dict(),
     influence.influence_month: lambda w, rng: dict(
         x=w.people.attitude, mu=np.full(w.people.n, 0.3), epsilon=0.5, sampler=sampler(w),
-        rounds=2, rng=rng),
+        rounds=2, key=KEY, month=MONTH),
     maturity.ratio: lambda w, rng: dict(part=3.0, whole=4.0),
     maturity.window_sum: lambda w, rng: dict(records=w.processes.state.records, key="raised"),
     maturity.mean_of: lambda w, rng: dict(parts=[0.2, float("nan"), 0.4]),

@@ -315,7 +315,7 @@ class MonthlyProcesses:
                                  self.static_rows)
         influence.influence_month(r.attitude, u.convergence_rate * plasticity,
                                   u.confidence_bound, sampler, u.contacts_per_month,
-                                  self.streams["influence"])
+                                  self.streams.counter_key("influence"), month)
         events, sessions = s.activities
         exposed = attitude.exposure(
             r, u, events=events, school_sessions=sessions,

@@ -16,6 +16,13 @@ are a function of the run's seed, p and m only:
 
 Processes that draw one number per agent draw for every agent slot and use the draws of the
 agents concerned, so an agent's draw does not depend on who else is eligible.
+
+A compiled loop draws from a counter-based generator instead (:func:`philox4x32`, Philox4x32-10
+of Salmon et al. 2011): its numbers are a function of a key (:meth:`Streams.counter_key`, from
+the process's SeedSequence) and a counter the loop names, such as (agent slot, round, month,
+0), so each agent's draw is computed where it is used, with no array of draws made first, and
+it does not depend on which agents are drawn for, nor on their order. The same function runs
+on numpy arrays (the vectorised reference) and on scalars inside numba, with the same numbers.
 """
 
 from __future__ import annotations
@@ -70,6 +77,49 @@ def stream_generator(seed: int, name: str, month: int) -> np.random.Generator:
     return np.random.Generator(np.random.Philox(sequence, counter=month_counter(month)))
 
 
+# ---- a counter-based generator for compiled loops (Philox4x32-10, Salmon et al. 2011) ----
+PHILOX_M0, PHILOX_M1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)  # the round multipliers
+PHILOX_W0, PHILOX_W1 = np.uint64(0x9E3779B9), np.uint64(0xBB67AE85)  # the key's increments
+PHILOX_ROUNDS = 10  # the authors' choice, with a safety margin over the 7 that pass BigCrush
+LOW32 = np.uint64(0xFFFFFFFF)
+BITS32 = np.uint64(32)
+WORD_UNIT = 2.0 ** -32  # a 32-bit word as a uniform on [0, 1), 2^-32 apart
+HIGH27, LOW26 = np.uint64(5), np.uint64(6)  # two words' top 27 and 26 bits make 53
+FINE_UNIT = 2.0 ** -53
+
+
+def philox4x32(c0, c1, c2, c3, k0, k1):
+    """The four 32-bit words (as uint64) of Philox4x32-10 for counter (c0, c1, c2, c3) and key
+    (k0, k1), all uint64 below 2^32: scalars (inside numba) or numpy arrays (elementwise).
+
+    The influence loop compiles this function into its own cached code, and numba's cache
+    does not notice an edit here: after one, delete
+    ``sim/submodels/__pycache__/influence.*.nb*`` (``tests/test_influence.py`` says so if
+    the compiled draws no longer equal these)."""
+    for _ in range(PHILOX_ROUNDS):
+        p0, p1 = PHILOX_M0 * c0, PHILOX_M1 * c2
+        c0, c1, c2, c3 = ((p1 >> BITS32) ^ c1 ^ k0, p1 & LOW32,
+                          (p0 >> BITS32) ^ c3 ^ k1, p0 & LOW32)
+        k0, k1 = (k0 + PHILOX_W0) & LOW32, (k1 + PHILOX_W1) & LOW32
+    return c0, c1, c2, c3
+
+
+def word_uniform(word):
+    """A uniform on [0, 1) from one 32-bit word (resolution 2^-32)."""
+    return word * WORD_UNIT
+
+
+def fine_uniform(high, low):
+    """A uniform on [0, 1) with 53 random bits, from two 32-bit words (as numpy's doubles)."""
+    return ((high >> HIGH27) * np.uint64(1 << 26) + (low >> LOW26)) * FINE_UNIT
+
+
+def counter_key(seed: int, name: str) -> np.ndarray:
+    """The two 32-bit key words (as uint64) of process ``name``'s counter-based draws."""
+    sequence = np.random.SeedSequence(int(seed), spawn_key=(stream_key(name),))
+    return sequence.generate_state(2, np.uint32).astype(np.uint64)
+
+
 class Streams:
     """A run's random streams by process name (``streams["demography.deaths"]``), each made on
     first use; :meth:`start_month` moves every stream to the start of that month (the model
@@ -81,6 +131,7 @@ class Streams:
         self._made: dict[str, np.random.Generator] = {}
         self._keys: dict[str, tuple[int, ...]] = {}
         self._month_of: dict[str, int] = {}
+        self._counter_keys: dict[str, np.ndarray] = {}
 
     def start_month(self, month: int) -> None:
         """Position the streams at the start of ``month`` (each when it is next used)."""
@@ -103,6 +154,13 @@ class Streams:
                                "state": {"counter": self._counter, "key": key},
                                "buffer": EMPTY_BUFFER, "buffer_pos": 4, "has_uint32": 0,
                                "uinteger": 0}
+
+    def counter_key(self, name: str) -> np.ndarray:
+        """The key of process ``name``'s counter-based draws (:func:`philox4x32`), whose
+        counters name the month themselves."""
+        if name not in self._counter_keys:
+            self._counter_keys[name] = counter_key(self.seed, name)
+        return self._counter_keys[name]
 
     def names(self) -> list[str]:
         """The streams used so far."""
