@@ -43,7 +43,9 @@ PHILOX_SAMPLE = 5_000_000  # doubles timed for the generator's speed
 
 def draws_in_month(scenario: str, seed: int) -> dict:
     """64-bit draws per stream in month DRAW_MONTH of one run (from the Philox counters: each
-    counter step is a block of four)."""
+    counter step is a block of four), and the social-influence rounds' counter-based draws
+    (since 2026-12-02: one Philox4x32 block of four 32-bit words per resident and round,
+    counted as two 64-bit draws)."""
     import resettle
     from resettle.params.scenario import load_scenario
 
@@ -56,6 +58,9 @@ def draws_in_month(scenario: str, seed: int) -> dict:
             else None
         if state is not None:
             used[name] = int(state["state"]["counter"][0]) * 4 - (4 - state["buffer_pos"])
+    if hasattr(streams, "counter_key"):  # the influence rounds draw from a counter-based key
+        rounds = model.params.uncertainties.contacts_per_month
+        used["influence (counter-based)"] = 2 * rounds * model.people.n
     return {"residents": model.people.n, "by_stream": dict(sorted(used.items(),
                                                                   key=lambda kv: -kv[1]))}
 

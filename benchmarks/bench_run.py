@@ -64,12 +64,13 @@ def overrides(residents: int) -> dict:
             "party_members": round(c.party_members * f)}
 
 
-def build(kind: str, residents: int, seed: int):
-    """A fresh model of ``kind`` ('resettle' or 'plain')."""
+def build(kind: str, residents: int, seed: int, extra: dict | None = None):
+    """A fresh model of ``kind`` ('resettle' or 'plain'); ``extra``: more parameter values
+    (resettle only)."""
     if kind == "resettle":
         import resettle
 
-        return resettle.CommunityModel(rng=seed, **overrides(residents))
+        return resettle.CommunityModel(rng=seed, **overrides(residents), **(extra or {}))
     if str(HERE) not in sys.path:
         sys.path.insert(0, str(HERE))
     from plain_mesa import PlainCommunity
@@ -83,11 +84,12 @@ def maxrss_mb() -> float:
     return rss / 1024.0 if sys.platform != "darwin" else rss / 2**20
 
 
-def measure(kind: str, residents: int, months: int | None, repeats: int) -> dict:
+def measure(kind: str, residents: int, months: int | None, repeats: int,
+            extra: dict | None = None) -> dict:
     """Warm up on a small model, then time set-up and run ``repeats`` times (``months``
-    None: resettle's full horizon), by the wall clock (``time.perf_counter``) and by this
-    process's CPU time (``time.process_time``). Memory: ru_maxrss after the imports, and at
-    the end."""
+    None: resettle's full horizon; ``extra``: parameter values, as ``build``), by the wall
+    clock (``time.perf_counter``) and by this process's CPU time (``time.process_time``).
+    Memory: ru_maxrss after the imports, and at the end."""
     import mesa  # noqa: F401  (imports first, so that base_mb is interpreter + imports)
     import pandas  # noqa: F401
 
@@ -99,7 +101,7 @@ def measure(kind: str, residents: int, months: int | None, repeats: int) -> dict
 
     base_mb = maxrss_mb()
     load = os.getloadavg()[0]
-    warm = build(kind, min(residents, 4200), 0)
+    warm = build(kind, min(residents, 4200), 0, extra)
     warm.run(3)
     del warm
     gc.collect()
@@ -107,7 +109,7 @@ def measure(kind: str, residents: int, months: int | None, repeats: int) -> dict
                                                      "run_cpu_s")}
     for i in range(repeats):
         t0, c0 = time.perf_counter(), time.process_time()
-        model = build(kind, residents, i + 1)
+        model = build(kind, residents, i + 1, extra)
         t1, c1 = time.perf_counter(), time.process_time()
         model.run(months)
         t2, c2 = time.perf_counter(), time.process_time()
