@@ -20,9 +20,10 @@ agents concerned, so an agent's draw does not depend on who else is eligible.
 A compiled loop draws from a counter-based generator instead (:func:`philox4x32`, Philox4x32-10
 of Salmon et al. 2011): its numbers are a function of a key (:meth:`Streams.counter_key`, from
 the process's SeedSequence) and a counter the loop names, such as (agent slot, round, month,
-0), so each agent's draw is computed where it is used, with no array of draws made first, and
-it does not depend on which agents are drawn for, nor on their order. The same function runs
-on numpy arrays (the vectorised reference) and on scalars inside numba, with the same numbers.
+0), so each agent's draw is computed inside the loop that uses it (a round at a time), with no
+stream of draws made first, and it does not depend on which agents are drawn for, nor on
+their order. The same function runs on numpy arrays (the vectorised reference) and on scalars
+inside numba, with the same numbers.
 """
 
 from __future__ import annotations

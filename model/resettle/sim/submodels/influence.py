@@ -6,9 +6,10 @@ of month ``m`` reads the four words of counter (i, r, m, 0) — one for which la
 which tie, and two for a 53-bit priority (which proposed pairs go ahead: a pair is kept when
 its priority is the lowest among the pairs touching either of its nodes). So a resident's
 draws depend on the seed, the month, the round and the resident's slot only, not on how many
-residents there are or which of them have ties, and the compiled loop computes them where it
-uses them, with no array of the month's draws made first. The rounds run either in plain numpy
-(the reference) or, when numba is installed, in a compiled loop that gives the same numbers.
+residents there are or which of them have ties, and the compiled loop computes them a round
+at a time in a loop of its own, with no array of the month's draws made first. The rounds
+run either in plain numpy (the reference) or, when numba is installed, in a compiled loop
+that gives the same numbers.
 ``RESETTLE_NO_NUMBA=1`` forces the reference.
 """
 
