@@ -12,7 +12,7 @@ beside this one and alternate the two::
 Each call is ``bench_run.measure`` of the default community (a warm-up, then three timed
 runs) and prints its label with the set-up and run seconds of the fastest run, wall clock and
 CPU. ``--set NAME=VALUE`` changes a parameter, e.g. ``--set contacts_per_month=30`` for the
-influence rounds of a typical plausible world (``scenarios/worlds``: uniform on [0, 60]).
+influence rounds of a typical sampled world (``scenarios/worlds``: uniform on [0, 60]).
 """
 
 from __future__ import annotations

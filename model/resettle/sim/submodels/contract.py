@@ -1,7 +1,9 @@
 """The submodels' contract: each function takes the state it acts on (arrays, or the model
-for processes that add or remove Mesa agents or move money), its parameters and an ``rng``;
-returns its result; draws only from that ``rng``; and changes nothing but what it declares
-with :func:`writes` (``tests/test_submodel_contract.py`` checks every function)."""
+for processes that add or remove Mesa agents or move money), its parameters and an ``rng``
+(the influence functions take the ``influence`` process's counter-based key and the month
+instead: ``Streams.counter_key``); returns its result; draws only from that ``rng`` or key;
+and changes nothing but what it declares with :func:`writes`
+(``tests/test_submodel_contract.py`` checks every function)."""
 
 from __future__ import annotations
 
