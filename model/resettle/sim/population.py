@@ -214,13 +214,14 @@ def draw_party(age: np.ndarray, c: Community, rng: np.random.Generator) -> np.nd
 
 def age_tilt(a: np.ndarray, target: float) -> np.ndarray:
     """Weights exp(β·(a - mean)) with β found by bisection so the weighted mean is ``target``
-    (clamped to the range of ``a``)."""
+    (clamped to the range of ``a``). The weighted mean is numpy's sum of products, not BLAS's
+    dot, whose rounding depends on the CPU's kernel (the bisection's choices must not)."""
     target = min(max(target, a.min()), a.max())
     lo, hi = -2.0, 2.0
     for _ in range(60):
         beta = 0.5 * (lo + hi)
         w = np.exp(beta * (a - a.mean()))
-        lo, hi = (beta, hi) if np.dot(w, a) / w.sum() < target else (lo, beta)
+        lo, hi = (beta, hi) if (w * a).sum() / w.sum() < target else (lo, beta)
     return np.exp(0.5 * (lo + hi) * (a - a.mean()))
 
 

@@ -137,9 +137,11 @@ def scheme_conformity(levers) -> float:
 
 
 def maturity_index(scores: dict[str, float], weights: tuple[float, ...]) -> float:
-    """Weighted mean of the sub-scores."""
-    w = np.asarray(weights, dtype=float)
-    return float(np.dot(w, [scores[k] for k in SUBSCORES]) / w.sum())
+    """Weighted mean of the sub-scores, in plain floats in a fixed order: not BLAS's dot,
+    whose rounding (a fused multiply-add or not) depends on the CPU's kernel, which would give
+    one seed different tables on different machines."""
+    weighted = sum(float(w) * scores[k] for w, k in zip(weights, SUBSCORES, strict=True))
+    return weighted / sum(float(w) for w in weights)
 
 
 def maturity_level(index: float) -> int:
