@@ -76,6 +76,24 @@ def test_maturity_ignores_the_levers_when_behaviour_is_held(name: str) -> None:
     assert maturity.scheme_conformity(scheme("scheme1").levers) == 0.0
 
 
+def test_the_maturity_window_is_the_months_of_records_summed() -> None:
+    """``maturity_window_months`` sets how many monthly records the windowed parts sum over,
+    and nothing else: a 3-month and a 24-month window give the same month-by-month records
+    (no process reads maturity under Scheme 1), and the short window's sub-scores are the
+    long run's evidence over its last 3 records; they differ from the long window's."""
+    runs = [resettle.CommunityModel(scheme("scheme1", maturity_window_months=w), rng=SEEDS[0])
+            for w in (3, 24)]
+    for m in runs:
+        m.run(months=30)
+    short, long = (m.processes.state for m in runs)
+    assert (len(short.records), len(long.records)) == (3, 24)
+    assert list(short.records) == list(long.records)[-3:]
+    quality = resettle.sim.submodels.cadres.cadre_quality(runs[1].cadres)
+    last3 = maturity.subscores(maturity.evidence(runs[1], list(long.records)[-3:], quality))
+    assert last3 == short.scores
+    assert short.scores != long.scores
+
+
 def test_the_maturity_rules_never_read_a_lever() -> None:
     """The functions that compute maturity contain no ``levers`` at all (read from their
     source): a lever can reach maturity only through what agents do."""

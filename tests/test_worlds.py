@@ -306,6 +306,8 @@ BAD_SPECS = [  # (changes to the tiny spec, words the error line must contain)
     ({"uncertain": ["households"]}, ["[worlds] uncertain", "households is fixed at 1750"]),
     ({"uncertain": ["assets_per_capita"]},
      ["[worlds] uncertain", "assets_per_capita is a list of values"]),
+    ({"uncertain": ["fee_base", "maturity_window_months"]},
+     ["[worlds] uncertain", "maturity_window_months sets how an outcome is measured"]),
     ({"uncertain": ["fee_bas"]}, ["[worlds] uncertain: fee_bas", "did you mean 'fee_base'"]),
     ({"uncertain": ["fee_base", "fee_base"]}, ["[worlds] uncertain", "listed twice"]),
     ({"uncertain": "some"}, ["[worlds] uncertain", "'some'", '"all"']),
@@ -347,7 +349,8 @@ BAD_SPECS = [  # (changes to the tiny spec, words the error line must contain)
 @pytest.mark.parametrize(("changes", "words"), BAD_SPECS, ids=[
     "unknown-indicator", "impossible-threshold", "impossible-difference", "impossible-change",
     "unknown-worlds-key", "unknown-filter-key", "lever-as-uncertain", "fixed-fact",
-    "list-of-values", "unknown-parameter", "parameter-twice", "uncertain-not-a-list",
+    "list-of-values", "measurement-setting", "unknown-parameter", "parameter-twice",
+    "uncertain-not-a-list",
     "year-beyond-horizon", "change-since-not-before", "unknown-name-in-difference",
     "unsampled-parameter", "filter-named-as-parameter", "bounds-crossed", "no-source",
     "three-terms", "unknown-name", "no-outcome-read", "no-filters", "saltelli-design",
@@ -426,7 +429,7 @@ def test_all_samples_every_uncertain_single_value_and_nothing_else() -> None:
     assert {owner[n] for n in names} == {"community", "uncertainties"}
     assert {"confidence_bound", "residents", "cadre_mean_age", "mortality_b"} <= set(names)
     assert not {"households", "party_members", "property_fee_per_year", "training_capacity",
-                "assets_per_capita", "maturity_weights"} & set(names)
+                "assets_per_capita", "maturity_weights", "maturity_window_months"} & set(names)
     assert {"assets_per_capita", "age_shares", "maturity_weights"} <= set(unsampled_lists())
 
 

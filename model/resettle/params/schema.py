@@ -47,6 +47,7 @@ def param(
     plausible: tuple[float, float] | None = None,
     choices: tuple[str, ...] | None = None,
     per_village: bool = False,
+    measures: bool = False,
     doc: str = "",
 ) -> Any:
     """A dataclass field with its unit, source (BRIEF § / paper / ``assumption``), valid
@@ -56,7 +57,10 @@ def param(
     None: unbounded on that side); ``choices`` lists the allowed strings. ``plausible`` is the
     ``(lo, hi)`` range sweeps sample by default (for a tuple: the same range for each element).
     ``per_village`` marks a tuple with one value per village: any length (the section checks
-    that it matches the villages), each element of the default's type. Every number needs a
+    that it matches the villages), each element of the default's type. ``measures`` marks a
+    setting of how an outcome is measured (the observer's convention, not a property of the
+    community): sweeps may vary it, but a world of ``resettle worlds`` does not sample it. Every
+    number needs a
     plausible range (a single value, ``(x, x)``, for a figure the seed gives); a field whose
     source is an assumption must state a plausible range or choices, so sweeps know what they
     may vary. Raises TypeError on a declaration that breaks these rules (a
@@ -64,7 +68,7 @@ def param(
     """
     meta = {"unit": unit, "source": source, "low": low, "high": high,
             "plausible": None if plausible is None else tuple(plausible),
-            "choices": choices, "per_village": per_village, "doc": doc}
+            "choices": choices, "per_village": per_village, "measures": measures, "doc": doc}
     check_declaration(default, meta)
     if isinstance(default, tuple):
         return field(default_factory=lambda: default, metadata=meta)

@@ -576,6 +576,11 @@ class Uncertainties(Section):
                                     low=0, plausible=(0, 1),
                                     doc="participation, self-government, cadres, separation, "
                                         "democracy")
+    maturity_window_months: int = param(
+        12, unit="months", source=A + " (the evidence of the last year)", low=1,
+        plausible=(6, 24), measures=True,
+        doc="the monthly records maturity's windowed parts are summed over (how maturity is "
+            "measured: worlds do not sample it)")
     election_turnover: float = param(0.2, unit="share of local cadres", source=A, low=0, high=1,
                                      plausible=(0, 1),
                                      doc="weakest cadres replaced at an election under "

@@ -65,8 +65,9 @@ class MonthState:
     attitude after this month's attitude step; ``outsiders``: local posts held by outsiders, by
     sector; ``complaint_share``: households raising a matter this month; ``fee``: the last
     billing period's metrics; ``record``: this month's evidence (matters raised and resolved,
-    visits, meetings, money), ``records`` the last 12; ``scores``: maturity's sub-scores;
-    ``conformity``: how far the levers match Scheme 2's design; ``events``: this month's counts;
+    visits, meetings, money), ``records`` the last ``maturity_window_months`` of them;
+    ``scores``: maturity's sub-scores; ``conformity``: how far the levers match Scheme 2's
+    design; ``events``: this month's counts;
     ``competence``: the competence factors (``cadres.competence_factor``) of this month's
     community cadres, business cadres and all cadres, after the cadres step;
     ``switched_month``: the month the switch's levers first applied (None: not yet);
@@ -79,6 +80,7 @@ class MonthState:
     paid_own_property_fee: np.ndarray
     caught: np.ndarray
     household_attitude: np.ndarray  # households' mean adult attitude, after this month's drift
+    records: deque  # the window's monthly records (maxlen maturity_window_months)
     activities: tuple[int, int] = (0, 0)  # culture events and school sessions held this month
     collective_share: float = 1.0
     areas_formed: int = 0
@@ -87,7 +89,6 @@ class MonthState:
     complaint_share: float = 0.0
     fee: dict[str, float] = field(default_factory=dict)
     record: dict[str, float] = field(default_factory=dict)
-    records: deque = field(default_factory=lambda: deque(maxlen=maturity.WINDOW_MONTHS))
     scores: dict[str, float] = field(default_factory=dict)
     conformity: float = 0.0
     events: dict[str, float] = field(default_factory=dict)
@@ -106,7 +107,9 @@ class MonthlyProcesses:
         self.state = MonthState(in_force=STATUS_QUO, active=np.zeros(model.people.n, bool),
                                 paid_own_property_fee=np.zeros(n_h, bool),
                                 caught=np.zeros(n_h, bool),
-                                household_attitude=fees.adult_attitude(model.people, n_h))
+                                household_attitude=fees.adult_attitude(model.people, n_h),
+                                records=deque(maxlen=model.params.uncertainties
+                                              .maturity_window_months))
         self.tie_layers = [model.layers[k] for k in TIE_LAYERS]
         self.static_rows = StaticRows(self.tie_layers, model.people.n)
         self.ties = tie_matrix(self.tie_layers, model.people.n)

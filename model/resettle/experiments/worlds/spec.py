@@ -194,6 +194,9 @@ def _why_not(name: str) -> str | None:
                 "single values; its elements are tied together); leave it out")
     if isinstance(default, bool | str) or meta["plausible"] is None:
         return f"{name} has no plausible range to sample"
+    if meta["measures"]:
+        return (f"{name} sets how an outcome is measured, not what a world is like; worlds "
+                "keep the scenario's value (a sweep can vary it)")
     low, high = meta["plausible"]
     if low == high:
         return (f"{name} is fixed at {low:g} (a figure the seed gives: {meta['source']}), not "

@@ -4,25 +4,29 @@ lever decides what agents can do — who pays the fee, whether cooperatives can 
 difference it makes is marked in ``outcomes.BY_DEFINITION`` (separation wholly so).
 
 * participation — turnout at the representatives' congress's last election; attendance at
-  community meetings (12 months); members of the mass organisations among the residents who want
-  them; volunteers against ``volunteer_target_share`` of adults (capped at 1);
+  community meetings (over the window); members of the mass organisations among the residents
+  who want them; volunteers against ``volunteer_target_share`` of adults (capped at 1);
 * self_government — the share of the full fee households paid themselves; of the matters raised,
   the share resolved through the residents' committee and the reception rather than left to the
-  village branches or escalated; the share taken to the residents' committee (all over 12
-  months);
+  village branches or escalated; the share taken to the residents' committee (all over the
+  window);
 * cadres — the serving cadres' mean competence; the share of scheduled meetings held; home
-  visits made per household raising a matter (capped at 1) (12 months);
+  visits made per household raising a matter (capped at 1) (over the window);
 * separation of community and enterprise (社企分开, §2 problem 1), in money and in roles — 1 minus
   the share of the community's income and of its services' funding the village collectives paid
-  (payment on behalf, start-up, deficit cover; 12 months), and 1 minus the share of cooperatives
-  chaired by a branch secretary;
+  (payment on behalf, start-up, deficit cover; over the window), and 1 minus the share of
+  cooperatives chaired by a branch secretary;
 * democracy — once the residents' committee exists: the share of its elections held on time,
   the share contested (a volunteer stood against the slate), and the last turnout.
 
-A part with no evidence yet (no matter raised, no meeting due) is left out of its sub-score's
-mean; a sub-score with no evidence at all is 0. The index is the weighted mean
-(``maturity_weights``). Levels cut it at 0.2/0.4/0.6/0.8 (assumption): 1 village-like,
-2 transitional, 3 developing, 4 consolidating, 5 mature urban.
+The window is the last ``maturity_window_months`` monthly records (12 by default, an
+assumption swept over 6-24: the evidence of the last year). A part with no evidence yet (no
+matter raised, no meeting due) is left out of its sub-score's mean; a sub-score with no
+evidence at all is 0. The index is the weighted mean (``maturity_weights``). Levels cut it at
+0.2/0.4/0.6/0.8: 1 village-like, 2 transitional, 3 developing, 4 consolidating, 5 mature urban.
+The cuts are a labelling convention (the fifths of the index, named), not an assumption about
+the community: no process reads the level, and it is reported beside the index, not instead
+of it.
 
 How far the levers match Scheme 2's design is :func:`scheme_conformity`, its own column, outside
 the index: a lever reaches maturity only through what agents then do.
@@ -39,8 +43,7 @@ from resettle.outcomes import SUBSCORES
 from resettle.sim.population import ADULT_AGE
 
 LEVELS = ("village-like", "transitional", "developing", "consolidating", "mature urban")
-LEVEL_CUTS = (0.2, 0.4, 0.6, 0.8)  # assumption: equal-width levels
-WINDOW_MONTHS = 12  # the evidence of the last year
+LEVEL_CUTS = (0.2, 0.4, 0.6, 0.8)  # the index's fifths, named (a convention; read by no process)
 NAN = float("nan")
 
 
