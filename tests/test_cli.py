@@ -21,7 +21,7 @@ from cli_helpers import call, listing, occupied_dir, one_error_line
 from resettle.params.catalogue import as_flat_dict, catalogue
 from resettle.params.scenario import SECTIONS, Scenario, load_scenario
 from resettle.sim.seeds import replication_seeds
-from resettle.store.provenance import PACKAGES
+from resettle.store.provenance import PACKAGES, numpy_simd
 
 MONTHLY_COLUMNS = ("scenario", "replication", "seed", "year", "month", "attitude",
                    "fee_compliance", "fee_collection", "employment", "maturity",
@@ -274,6 +274,7 @@ def test_run_manifest(csv_run: tuple[int, Path], scenarios_dir: Path) -> None:
     assert versions["mesa"].startswith("3.5.")
     for package in PACKAGES:
         assert versions[package] == metadata.version(package)
+    assert versions["numpy_simd"] == numpy_simd() != "unknown"  # the CPU's level for numpy
 
 
 def test_run_manifest_records_the_command(csv_run: tuple[int, Path]) -> None:

@@ -9,6 +9,8 @@ kernel). The model uses plain sums instead. This test
 forces two kernels with ``OPENBLAS_CORETYPE`` (honoured by numpy's bundled OpenBLAS) and
 compares a run's table bit for bit. Both kernels run on any x86-64 CPU; the ones chosen round
 a 5-element dot product differently, so the test would fail if the model went back to it.
+It does not cover numpy's SIMD ``exp`` and ``log``, which round differently with AVX-512 and
+without: outputs record that level instead (``versions.numpy_simd``; README).
 """
 
 from __future__ import annotations

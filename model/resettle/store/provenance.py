@@ -20,7 +20,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-PACKAGES = ("resettle", "mesa", "numpy", "scipy", "pandas", "networkx", "pyarrow", "matplotlib")
+PACKAGES = ("resettle", "mesa", "numpy", "scipy", "numba", "pandas", "networkx", "pyarrow",
+            "matplotlib")
 # how resettle.sim.seeds.replication_seeds spawns the seeds listed in every record
 SEEDING = ("numpy.random.SeedSequence(root_seed).spawn(replications); replication i uses "
            "seeds[i] in every scenario (common random numbers)")
@@ -43,14 +44,28 @@ def provenance(*, command: list[str] | None, root_seed: int, seeds: Iterable[int
 
 
 def versions() -> dict[str, str]:
-    """Installed versions of the packages results depend on, and Python's."""
+    """Installed versions of the packages results depend on, and Python's; and the SIMD
+    targets numpy uses on this CPU (``numpy_simd``): its ``exp`` and ``log`` round differently
+    on each, so one seed's table does too (README, "Results are identical")."""
     found = {"python": platform.python_version()}
     for name in PACKAGES:
         try:
             found[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             found[name] = "not installed"
+    found["numpy_simd"] = numpy_simd()
     return found
+
+
+def numpy_simd() -> str:
+    """numpy's baseline and the optional SIMD targets it dispatches to on this CPU (after
+    ``NPY_DISABLE_CPU_FEATURES``), e.g. ``X86_V2 X86_V3 X86_V4 AVX512_ICL``."""
+    try:
+        from numpy._core import _multiarray_umath as umath  # what np.show_runtime() reads
+        usable = [t for t in umath.__cpu_dispatch__ if umath.__cpu_features__.get(t)]
+        return " ".join([*umath.__cpu_baseline__, *usable])
+    except (ImportError, AttributeError):  # another numpy layout: record that it is unknown
+        return "unknown"
 
 
 def git_commit() -> str | None:
