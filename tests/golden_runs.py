@@ -8,7 +8,10 @@ What is recorded (tests/test_golden.py compares each exactly):
 * ``run``: the monthly tables and end-of-run snapshots of scheme1, scheme2 and phased,
   3 replications, seed 7, 15 years;
 * ``compare``: ``summary.csv`` of scheme1 against scheme2, 5 replications, seed 7;
-* ``sweep``: ``results.parquet`` and ``points.parquet`` of ``golden/sweep.toml``.
+* ``sweep``: ``results.parquet`` and ``points.parquet`` of ``golden/sweep.toml``;
+
+and ``math_fingerprint.txt``, what this machine's transcendental functions give
+(:func:`math_fingerprint`): the golden holds only where they give the same.
 """
 
 from __future__ import annotations
@@ -40,6 +43,28 @@ def commands(work: Path) -> dict[str, list[str]]:
     }
 
 
+FINGERPRINT = GOLDEN / "math_fingerprint.txt"
+
+
+def math_fingerprint() -> str:
+    """A hash of what the transcendental functions the model calls give on a fixed probe:
+    numpy's ``exp``, ``expm1`` and ``log`` (whose SIMD code, with AVX-512 or without, rounds
+    differently) and scipy's ``expit`` and binomial/Poisson functions. Where it differs from
+    the golden's, this machine's tables cannot equal the golden's, whatever the code."""
+    import hashlib
+
+    import numpy as np
+    from scipy import special
+
+    x = np.random.default_rng(20261202).random(4096)
+    z = 20.0 * x - 10.0
+    n = np.floor(50 * x).astype(np.int64)
+    parts = (np.exp(z), np.expm1(z / 10), np.log(x + 1e-3), special.expit(z),
+             special.bdtr(np.floor(n * x).astype(np.int64), n, 0.3),
+             special.bdtrik(x, n + 1.0, 0.3), special.pdtr(n, 7.5), special.pdtrik(x, 7.5))
+    return hashlib.sha256(b"".join(np.asarray(p, float).tobytes() for p in parts)).hexdigest()
+
+
 def produce(work: Path) -> dict[str, Path]:
     """Run the three commands under ``work``; returns {name: output directory}."""
     from resettle.cli import main
@@ -61,6 +86,7 @@ def regenerate() -> None:
             target.mkdir(parents=True, exist_ok=True)
             for file in FILES[name]:
                 shutil.copyfile(folder / file, target / file)
+    FINGERPRINT.write_text(math_fingerprint() + "\n", "utf-8")
     print(f"wrote {GOLDEN}", file=sys.stderr)
 
 
