@@ -324,17 +324,26 @@ def write_tiny_spec(path: Path, scenarios_dir: Path, **changes: object) -> Path:
     return path
 
 
-def test_resume_refuses_another_numpy_simd_level(
-        tmp_path: Path, scenarios_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # numpy's exp and log round differently with and without AVX-512: a sweep resumed on a
-    # CPU of another SIMD level would mix two sets of numbers for the same seeds
+def sweep_started_as_if(tmp_path: Path, scenarios_dir: Path, edit) -> Path:
+    """A finished tiny sweep whose ``sweep.json`` record ``edit`` has changed (as if another
+    model or machine had started it)."""
     spec = write_tiny_spec(tmp_path / "tiny.toml", scenarios_dir)
     out = tmp_path / "sweep"
     assert call(["sweep", str(spec), "--out", str(out), "--workers", "1", "--quiet"]) == 0
     info = json.loads((out / "sweep.json").read_text("utf-8"))
-    assert info["versions"]["numpy_simd"].split()[0]  # the baseline, at least
-    info["versions"]["numpy_simd"] = "another-cpu"  # as if started on another CPU
+    edit(info)
     (out / "sweep.json").write_text(json.dumps(info), "utf-8")
+    return out
+
+
+def test_resume_refuses_another_numpy_simd_level(
+        tmp_path: Path, scenarios_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # numpy's exp and log round differently with and without AVX-512: a sweep resumed on a
+    # CPU of another SIMD level would mix two sets of numbers for the same seeds
+    def other_cpu(info: dict) -> None:
+        assert info["versions"]["numpy_simd"].split()[0]  # the baseline, at least
+        info["versions"]["numpy_simd"] = "another-cpu"
+    out = sweep_started_as_if(tmp_path, scenarios_dir, other_cpu)
     capsys.readouterr()
     assert call(["sweep", "--resume", str(out), "--quiet"]) == 2
     assert "numpy_simd another-cpu is now" in one_error_line(capsys)
@@ -343,12 +352,8 @@ def test_resume_refuses_another_numpy_simd_level(
 def test_resume_refuses_a_changed_model_unless_allowed(
         tmp_path: Path, scenarios_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # defect: --resume never compared the model; a sweep mixed runs of two models
-    spec = write_tiny_spec(tmp_path / "tiny.toml", scenarios_dir)
-    out = tmp_path / "sweep"
-    assert call(["sweep", str(spec), "--out", str(out), "--workers", "1", "--quiet"]) == 0
-    info = json.loads((out / "sweep.json").read_text("utf-8"))
-    info["source_digest"] = "0" * 64  # as if the sweep had been started by another model
-    (out / "sweep.json").write_text(json.dumps(info), "utf-8")
+    out = sweep_started_as_if(tmp_path, scenarios_dir,
+                              lambda info: info.update(source_digest="0" * 64))
     before = listing(out)
     capsys.readouterr()
     assert call(["sweep", "--resume", str(out), "--quiet"]) == 2
