@@ -346,7 +346,9 @@ def test_resume_refuses_another_numpy_simd_level(
     out = sweep_started_as_if(tmp_path, scenarios_dir, other_cpu)
     capsys.readouterr()
     assert call(["sweep", "--resume", str(out), "--quiet"]) == 2
-    assert "numpy_simd another-cpu is now" in one_error_line(capsys)
+    line = one_error_line(capsys)
+    assert "the machine changed" in line and "numpy's SIMD level another-cpu is now" in line
+    assert "--allow-code-change" in line
 
 
 def test_resume_refuses_a_changed_model_unless_allowed(

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from resettle.store.provenance import cpu_features
+
 ROOT = Path(__file__).resolve().parents[1]
 KERNELS = ("Haswell", "Prescott")  # AVX2 with FMA; SSE only (OpenBLAS reports it as Katmai)
 RUN = """
@@ -55,7 +57,7 @@ def hashes(kernel: str) -> tuple[str, str]:
 
 def has_avx2_and_fma() -> bool:
     """Whether this CPU can run OpenBLAS's Haswell kernel."""
-    from numpy._core._multiarray_umath import __cpu_features__ as features
+    features = cpu_features()
     return bool(features.get("AVX2") and features.get("FMA3"))
 
 

@@ -11,6 +11,7 @@ Each study adds its own keys after these.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import platform
 import subprocess
@@ -60,12 +61,29 @@ def versions() -> dict[str, str]:
 def numpy_simd() -> str:
     """numpy's baseline and the optional SIMD targets it dispatches to on this CPU (after
     ``NPY_DISABLE_CPU_FEATURES``), e.g. ``X86_V2 X86_V3 X86_V4 AVX512_ICL``."""
-    try:
-        from numpy._core import _multiarray_umath as umath  # what np.show_runtime() reads
-        usable = [t for t in umath.__cpu_dispatch__ if umath.__cpu_features__.get(t)]
-        return " ".join([*umath.__cpu_baseline__, *usable])
-    except (ImportError, AttributeError):  # another numpy layout: record that it is unknown
+    umath = _numpy_umath()
+    if umath is None:
         return "unknown"
+    usable = [t for t in umath.__cpu_dispatch__ if umath.__cpu_features__.get(t)]
+    return " ".join([*umath.__cpu_baseline__, *usable])
+
+
+def cpu_features() -> dict[str, bool]:
+    """The CPU features numpy detected (``AVX2``, ``FMA3``, ``AVX512F``, ...)."""
+    umath = _numpy_umath()
+    return {} if umath is None else dict(umath.__cpu_features__)
+
+
+def _numpy_umath():
+    """numpy's compiled core, which lists its SIMD targets (numpy 2, then numpy 1's name)."""
+    for name in ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath"):
+        try:
+            module = importlib.import_module(name)
+            if hasattr(module, "__cpu_dispatch__") and hasattr(module, "__cpu_features__"):
+                return module
+        except ImportError:
+            continue
+    return None
 
 
 def git_commit() -> str | None:

@@ -140,7 +140,8 @@ def reopen(out: Path, spec: SweepSpec | None,
                          f"{difference(stored.fingerprint(), spec.fingerprint())}")
     changed = code_difference(started)
     if changed and not allow_code_change:
-        raise SweepError(f"{out}: the model changed since the sweep started ({changed}); new "
+        what = "the machine" if changed.startswith(SIMD_CHANGE) else "the model"
+        raise SweepError(f"{out}: {what} changed since the sweep started ({changed}); new "
                          "runs would mix with the old in one table. Start a new sweep, or "
                          "pass --allow-code-change to continue anyway (recorded in sweep.json)")
     discard_partial(out)
@@ -159,9 +160,15 @@ def code_difference(started: dict) -> str | None:
                 f"{started.get('git_commit')} is now {git_commit()}")
     installed = versions()
     for package, version in started.get("versions", {}).items():
+        if installed.get(package) != version and package == "numpy_simd":
+            return (f"{SIMD_CHANGE} {version} is now {installed.get(package)}: numpy's exp and "
+                    "log round differently there, so a seed's runs differ")
         if installed.get(package) != version:
             return f"{package} {version} is now {installed.get(package)}"
     return None
+
+
+SIMD_CHANGE = "numpy's SIMD level"  # how code_difference names another CPU's level
 
 
 def sweep_record(out: Path) -> dict:
