@@ -193,7 +193,9 @@ def test_sweeps_started_before_triggers_still_resume(scenarios_dir) -> None:
     from resettle.experiments.sweep.spec import _scenario_digest
 
     for name, digest in OLD_DIGESTS.items():
-        assert _scenario_digest(resettle.load_scenario(scenarios_dir / f"{name}.toml")) == digest
+        scenario = resettle.load_scenario(scenarios_dir / f"{name}.toml")
+        assert _scenario_digest(scenario) == digest
+        assert _scenario_digest(scenario.replace(maturity_window_months=6)) != digest
     triggered = resettle.load_scenario(scenarios_dir / "triggered.toml")
     assert _scenario_digest(triggered) != _scenario_digest(triggered.replace(switch_trigger=None,
                                                                              switch_year=5))

@@ -148,14 +148,20 @@ class SweepSpec:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+# fields added after sweeps were first started, with their defaults: left out of a scenario's
+# digest while they hold them, so a sweep started before they existed still resumes
+LATER_FIELDS = {"switch_trigger": None, "switch_only": ()}
+LATER_UNCERTAINTIES = ("maturity_window_months",)
+
+
 def _scenario_digest(s: Scenario) -> str:
-    # where it was read from, and a translation, change no result (nor old digests); fields
-    # added later are left out while they hold their defaults, so old digests stay valid
+    # where it was read from, and a translation, change no result (nor old digests)
     skip = {"files", "file_hashes", "description_zh"}
-    later = {"switch_trigger": None, "switch_only": ()}
-    text = json.dumps({k: v for k, v in s.to_dict().items()
-                       if k not in skip and not (k in later and v == later[k])},
-                      sort_keys=True, default=str)
+    record = {k: v for k, v in s.to_dict().items()
+              if k not in skip and not (k in LATER_FIELDS and v == LATER_FIELDS[k])}
+    record["uncertainties"] = {k: v for k, v in record["uncertainties"].items()
+                               if not (k in LATER_UNCERTAINTIES and v == declared(k)[0])}
+    text = json.dumps(record, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
