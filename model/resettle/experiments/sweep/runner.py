@@ -49,6 +49,7 @@ from resettle.store.lock import output_lock
 from resettle.store.provenance import (
     git_commit,
     now,
+    numpy_simd,
     provenance,
     source_digest,
     versions,
@@ -140,8 +141,7 @@ def reopen(out: Path, spec: SweepSpec | None,
                          f"{difference(stored.fingerprint(), spec.fingerprint())}")
     changed = code_difference(started)
     if changed and not allow_code_change:
-        what = "the machine" if changed.startswith(SIMD_CHANGE) else "the model"
-        raise SweepError(f"{out}: {what} changed since the sweep started ({changed}); new "
+        raise SweepError(f"{out}: {changed}; new "
                          "runs would mix with the old in one table. Start a new sweep, or "
                          "pass --allow-code-change to continue anyway (recorded in sweep.json)")
     discard_partial(out)
@@ -149,6 +149,21 @@ def reopen(out: Path, spec: SweepSpec | None,
 
 
 def code_difference(started: dict) -> str | None:
+    """How what runs now differs from what a sweep started with, as a clause naming the model
+    (its source digest, a package's version) or the machine (numpy's SIMD level); None: no
+    difference."""
+    found = model_difference(started)
+    if found:
+        return f"the model changed since the sweep started ({found})"
+    level, here = started.get("versions", {}).get("numpy_simd"), numpy_simd()
+    if level is not None and level != here:
+        return (f"the machine changed since the sweep started (numpy's SIMD level {level} is "
+                f"now {here}: numpy's exp and log round differently there, so a seed's runs "
+                "differ)")
+    return None
+
+
+def model_difference(started: dict) -> str | None:
     """How the model running now differs from the one a sweep started with: its source
     digest, or a package's version (None: no difference)."""
     recorded = started.get("source_digest")
@@ -160,15 +175,9 @@ def code_difference(started: dict) -> str | None:
                 f"{started.get('git_commit')} is now {git_commit()}")
     installed = versions()
     for package, version in started.get("versions", {}).items():
-        if installed.get(package) != version and package == "numpy_simd":
-            return (f"{SIMD_CHANGE} {version} is now {installed.get(package)}: numpy's exp and "
-                    "log round differently there, so a seed's runs differ")
-        if installed.get(package) != version:
+        if package != "numpy_simd" and installed.get(package) != version:
             return f"{package} {version} is now {installed.get(package)}"
     return None
-
-
-SIMD_CHANGE = "numpy's SIMD level"  # how code_difference names another CPU's level
 
 
 def sweep_record(out: Path) -> dict:
