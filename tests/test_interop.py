@@ -9,6 +9,7 @@ import pytest
 
 import resettle
 from resettle import CommunityModel
+from resettle.store.provenance import made_here
 
 
 def test_batch_run_uses_overrides_and_seeds() -> None:
@@ -46,7 +47,7 @@ def test_ema_replicator_model_runs_experiments() -> None:
     direct = np.mean([resettle.CommunityModel(base.replace(**params), rng=int(s)).run()
                       ["attitude"].iloc[-1] for s in seeds])
     assert outcomes["attitude"][0] == pytest.approx(direct, abs=1e-12)
-    assert evaluate(base, ("attitude",), 1, seeds[0], **params)["attitude"] == \
+    assert evaluate(base, ("attitude",), 1, made_here(), seeds[0], **params)["attitude"] == \
         resettle.CommunityModel(base.replace(**params), rng=int(seeds[0])).run()[
             "attitude"].iloc[-1]
 

@@ -387,6 +387,7 @@ def test_injected_failures_are_recorded_and_the_rest_finish(
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("resettle: ") and "--retry-failed" in lines[0]
     assert "2 run(s) failed" in lines[0] and str(out) in lines[0]
+    assert f"the first: StubbornError: {INJECTED}" in lines[0]  # its error, not its module
     assert sorted(p.name for p in (out / "failures").iterdir()) == [f"{k}.json" for k in keys]
     for key in keys:
         record = json.loads((out / "failures" / f"{key}.json").read_text("utf-8"))

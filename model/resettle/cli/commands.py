@@ -228,6 +228,7 @@ def sweep_in(out: Path, args: argparse.Namespace, spec, text: str | None, comman
     """Start or resume (``args``) the sweep in ``out`` for ``resettle COMMAND`` (its first
     ``replications``, when given): its outcome, or the exit status of an interruption or a
     failure, said in one line with how to go on."""
+    from resettle.experiments.jobs import WorkerMismatch
     from resettle.experiments.sweep.runner import run_sweep
 
     executor, workers, close = make_executor(args)
@@ -244,6 +245,10 @@ def sweep_in(out: Path, args: argparse.Namespace, spec, text: str | None, comman
         print(f"resettle: a worker process died ({type(err).__name__}); finished runs are "
               f"saved in {out}; continue with 'resettle {command} --resume {out}'",
               file=sys.stderr)
+        return 1
+    except WorkerMismatch as err:
+        print(f"resettle: error: {err}; finished runs are saved in {out}; continue with "
+              f"'resettle {command} --resume {out}' once every worker matches", file=sys.stderr)
         return 1
     except OSError as err:
         print(sweep_write_failure(err, out, command), file=sys.stderr)
@@ -276,16 +281,17 @@ def make_executor(args: argparse.Namespace):
 
 def report_sweep(done, command: str = "sweep") -> int:
     """Print the outcome; exit 1 if the sweep is not complete, saying why."""
-    from resettle.experiments.sweep.runner import failed_keys
+    from resettle.experiments.sweep.runner import failed_keys, failure_cause
 
     if done.complete:
         print(f"wrote {done.out} ({done.runs} runs; results.parquet)")
         return 0
-    failed = len(failed_keys(done.out))
+    failed = failed_keys(done.out)
     if failed:
-        print(f"resettle: {failed} run(s) failed (tracebacks in {done.out}/failures); "
-              f"re-run them with 'resettle {command} --resume {done.out} --retry-failed'",
-              file=sys.stderr)
+        cause = failure_cause(done.out, failed)
+        print(f"resettle: {len(failed)} run(s) failed (tracebacks in {done.out}/failures"
+              f"{'; the first: ' + cause if cause else ''}); re-run them with 'resettle "
+              f"{command} --resume {done.out} --retry-failed'", file=sys.stderr)
     else:
         print(f"resettle: the {command} is not complete; continue it with 'resettle {command} "
               f"--resume {done.out}'", file=sys.stderr)

@@ -23,6 +23,7 @@ from resettle.outcomes import HEADLINE
 from resettle.params.catalogue import catalogue
 from resettle.params.scenario import Scenario
 from resettle.sim.seeds import replication_seeds
+from resettle.store.provenance import made_here
 
 DEFAULT_UNCERTAINTIES = ("confidence_bound", "plasticity_decay", "fee_base", "outside_job_rate",
                          "readiness_attitude", "transition_months")
@@ -30,12 +31,14 @@ DEFAULT_LEVERS = ("property_fee_payer", "branch_basis", "property_company", "tra
                   "enforcement_probability")
 
 
-def evaluate(base: Scenario, metrics: tuple[str, ...], year: int, seed: int,
+def evaluate(base: Scenario, metrics: tuple[str, ...], year: int, made_under: dict, seed: int,
              **params) -> dict[str, float]:
-    """One replication: the model with ``params`` and ``seed``, metrics at ``year``."""
+    """One replication: the model with ``params`` and ``seed``, metrics at ``year``; refused
+    (WorkerMismatch) where it does not run what ``made_under`` says the process that built
+    the EMA model runs."""
     month = 12 * year
     job = Job(base, 0, int(seed), overrides=tuple(params.items()), months=month,
-              keep_months=(month,), metrics=tuple(metrics))
+              keep_months=(month,), metrics=tuple(metrics), made_under=made_under)
     row = run_job(job).monthly.iloc[-1]
     return {m: float(row[m]) for m in metrics}
 
@@ -68,7 +71,7 @@ def ema_model(base: Scenario | None = None, uncertainties=DEFAULT_UNCERTAINTIES,
     base = base or Scenario()
     year = year or base.horizon_years
     model = ReplicatorModel("resettle", function=partial(
-        evaluate, base, tuple(metrics), year))
+        evaluate, base, tuple(metrics), year, made_here()))
     model.uncertainties = [ema_parameter(n) for n in uncertainties]
     model.levers = [ema_parameter(n) for n in levers]
     model.outcomes = [ScalarOutcome(m, function=np.mean) for m in metrics]

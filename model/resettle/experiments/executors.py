@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from tqdm import tqdm
 
 from resettle.errors import RunFailure, SchedulerError
-from resettle.experiments.jobs import Job, JobResult, run_job
+from resettle.experiments.jobs import Job, JobResult, check_result, run_job
 
 SCHEDULER_TIMEOUT = 5  # seconds: issues 4 and 12 ask for one line within 10 s, start-up included
 CONNECT_GRACE_S = 1  # assumption: after the timeout, how long the connecting thread may take
@@ -243,7 +243,7 @@ def run_jobs(jobs: list[Job], workers: int = 1, progress: bool = True,
     bar = tqdm(total=len(jobs), desc="runs", unit="run", disable=not progress or len(jobs) < 2)
     try:
         if executor is None and workers <= 1:
-            return [_advance(bar, run_job(job)) for job in jobs]
+            return [_advance(bar, check_result(run_job(job))) for job in jobs]
         close, limit = None, len(jobs)  # a given executor: its size is its own business
         if executor is None:
             executor, _, close = local_executor(workers)
@@ -256,7 +256,7 @@ def run_jobs(jobs: list[Job], workers: int = 1, progress: bool = True,
                     raise RunFailure(f"replication {job.replication} of scenario "
                                      f"'{job.scenario.name}': {outcome.cause}; nothing was "
                                      "written")
-                results[i] = _advance(bar, outcome)
+                results[i] = _advance(bar, check_result(outcome))
             return results
         finally:
             if close is not None:

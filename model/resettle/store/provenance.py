@@ -45,9 +45,16 @@ def provenance(*, command: list[str] | None, root_seed: int, seeds: Iterable[int
 
 
 def versions() -> dict[str, str]:
-    """Installed versions of the packages results depend on, and Python's; and the SIMD
-    targets numpy uses on this CPU (``numpy_simd``): its ``exp`` and ``log`` round differently
-    on each, so one seed's table does too (README, "Results are identical")."""
+    """Installed versions of the packages results depend on, and Python's; the SIMD targets
+    numpy uses on this CPU (``numpy_simd``): its ``exp`` and ``log`` round differently on each,
+    so one seed's table does too (README, "Results are identical"); and the C library
+    (``libc``), whose ``exp`` and ``log`` numpy's random draws call. Read once per
+    process, like the source digest: the code it runs was loaded once."""
+    return dict(_versions())
+
+
+@cache
+def _versions() -> dict[str, str]:
     found = {"python": platform.python_version()}
     for name in PACKAGES:
         try:
@@ -55,6 +62,7 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             found[name] = "not installed"
     found["numpy_simd"] = numpy_simd()
+    found["libc"] = " ".join(platform.libc_ver()).strip() or "unknown"  # numpy's draws use libm
     return found
 
 
@@ -86,8 +94,9 @@ def _numpy_umath():
     return None
 
 
+@cache
 def git_commit() -> str | None:
-    """The source tree's git commit, when run from a checkout."""
+    """The source tree's git commit, when run from a checkout (read once per process)."""
     try:
         here = Path(__file__).resolve().parent
         out = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True,
@@ -129,3 +138,54 @@ def write_json(path: Path, data: dict) -> None:
 def now() -> str:
     """Current UTC time, ISO 8601."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# ---- what a run's numbers depend on, compared ------------------------------------------
+@cache
+def made_here() -> dict:
+    """What a run's numbers depend on in this process besides its inputs, under the keys of a
+    provenance record: the model's source digest and git commit, and the versions (numpy's
+    SIMD level and the C library among them). One dict per process, shared by every job made
+    here: read it, do not change it."""
+    return {"source_digest": source_digest(), "git_commit": git_commit(),
+            "versions": versions()}
+
+
+MACHINE_KEYS = {"numpy_simd": "numpy's SIMD level", "libc": "the C library"}
+MACHINE_EFFECT = {"numpy_simd": "numpy's exp and log round differently there",
+                  "libc": "its exp and log, which numpy's draws call, may round differently"}
+
+
+def code_difference(record: dict, joined: str = "is now") -> tuple[str, str] | None:
+    """How what runs in this process differs from what ``record`` (a provenance record, or
+    :func:`made_here` of another process) was made with: ``("model", detail)`` for its source
+    digest or a package's version, ``("machine", detail)`` for numpy's SIMD level or the C
+    library, None for no difference. ``joined`` joins the recorded value to this process's
+    in the detail. A key the record lacks (an older record) is not compared."""
+    found = model_difference(record, joined)
+    if found:
+        return "model", found
+    recorded, here = record.get("versions", {}), versions()
+    for key, name in MACHINE_KEYS.items():
+        if key in recorded and recorded[key] != here[key]:
+            return "machine", (f"{name} {recorded[key]} {joined} {here[key]}: "
+                               f"{MACHINE_EFFECT[key]}, so a seed's runs differ")
+    return None
+
+
+def model_difference(record: dict, joined: str = "is now") -> str | None:
+    """How the model running in this process differs from the one ``record`` was made with:
+    its source digest, or a package's version (None: no difference). The digest identifies
+    resettle itself, whatever version its metadata says (a tree on ``PYTHONPATH`` has none)."""
+    recorded = record.get("source_digest")
+    if recorded is None:
+        return "it records no source digest: it was made by an older resettle"
+    current = source_digest()
+    if recorded != current:
+        return (f"source digest {recorded[:12]}… {joined} {current[:12]}…; git commit "
+                f"{record.get('git_commit')} {joined} {git_commit()}")
+    installed = versions()
+    for package, version in record.get("versions", {}).items():  # the digest names resettle
+        if package not in {*MACHINE_KEYS, "resettle"} and installed.get(package) != version:
+            return f"{package} {version} {joined} {installed.get(package)}"
+    return None

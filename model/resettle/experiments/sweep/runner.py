@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterable
@@ -33,7 +34,7 @@ from tqdm import tqdm
 
 from resettle.errors import SweepError
 from resettle.experiments.executors import IN_FLIGHT_PER_WORKER, WorkerDeath, run_bounded
-from resettle.experiments.jobs import Job, JobFailure, JobResult, try_job
+from resettle.experiments.jobs import Job, JobFailure, JobResult, check_result, try_job
 from resettle.experiments.sweep.design import design_points
 from resettle.experiments.sweep.spec import SweepSpec, load_sweep
 from resettle.params.catalogue import scenario_record, toml_value
@@ -47,12 +48,11 @@ from resettle.store.atomic import (
 )
 from resettle.store.lock import output_lock
 from resettle.store.provenance import (
+    code_difference,
     git_commit,
     now,
-    numpy_simd,
     provenance,
     source_digest,
-    versions,
     write_json,
 )
 
@@ -139,7 +139,7 @@ def reopen(out: Path, spec: SweepSpec | None,
     if spec is not None and spec.digest() != stored.digest():
         raise SweepError(f"{out}: made by a different spec: "
                          f"{difference(stored.fingerprint(), spec.fingerprint())}")
-    changed = code_difference(started)
+    changed = sweep_change(started)
     if changed and not allow_code_change:
         raise SweepError(f"{out}: {changed}; new "
                          "runs would mix with the old in one table. Start a new sweep, or "
@@ -148,36 +148,12 @@ def reopen(out: Path, spec: SweepSpec | None,
     return stored, pd.read_parquet(out / "points.parquet"), changed
 
 
-def code_difference(started: dict) -> str | None:
+def sweep_change(started: dict) -> str | None:
     """How what runs now differs from what a sweep started with, as a clause naming the model
     (its source digest, a package's version) or the machine (numpy's SIMD level); None: no
     difference."""
-    found = model_difference(started)
-    if found:
-        return f"the model changed since the sweep started ({found})"
-    level, here = started.get("versions", {}).get("numpy_simd"), numpy_simd()
-    if level is not None and level != here:
-        return (f"the machine changed since the sweep started (numpy's SIMD level {level} is "
-                f"now {here}: numpy's exp and log round differently there, so a seed's runs "
-                "differ)")
-    return None
-
-
-def model_difference(started: dict) -> str | None:
-    """How the model running now differs from the one a sweep started with: its source
-    digest, or a package's version (None: no difference)."""
-    recorded = started.get("source_digest")
-    if recorded is None:
-        return "the sweep records no source digest: it was made by an older resettle"
-    current = source_digest()
-    if recorded != current:
-        return (f"source digest {recorded[:12]}… is now {current[:12]}…; git commit "
-                f"{started.get('git_commit')} is now {git_commit()}")
-    installed = versions()
-    for package, version in started.get("versions", {}).items():
-        if package != "numpy_simd" and installed.get(package) != version:
-            return f"{package} {version} is now {installed.get(package)}"
-    return None
+    found = code_difference(started)
+    return None if found is None else f"the {found[0]} changed since the sweep started ({found[1]})"
 
 
 def sweep_record(out: Path) -> dict:
@@ -231,6 +207,17 @@ def failed_keys(out: Path) -> set[str]:
     return {p.stem for p in (out / "failures").glob("*.json")} - finished_keys(out)
 
 
+def failure_cause(out: Path, keys: set[str]) -> str:
+    """The last line of the traceback of the first of the failed runs ``keys`` (its error),
+    or '' where it cannot be read."""
+    try:
+        record = json.loads((out / "failures" / f"{min(keys)}.json").read_text("utf-8"))
+        lines = str(record.get("traceback", "")).strip().splitlines()
+    except (OSError, ValueError, AttributeError):  # removed meanwhile, or damaged
+        return ""
+    return re.sub(r"^[\w.]+\.(\w+: )", r"\1", lines[-1]) if lines else ""
+
+
 def write_file(path: Path, write) -> None:
     """Write a file of the sweep directory atomically (``.tmp-<name>``, then renamed)."""
     write_atomically(path, write, directory=False)
@@ -271,8 +258,9 @@ def execute(jobs: list[Job], executor: Executor, workers: int, writer: ShardWrit
             progress: bool) -> int:
     """Run ``jobs``; a run that raises, or whose worker died twice under it (local pools) or
     too often (Dask), is recorded as failed, with its traceback or cause, and the sweep goes
-    on. Anything else (a pool that cannot be restarted, a lost Dask scheduler, a shard that
-    cannot be written) stops the sweep; finished runs stay on disk. Returns how many failed."""
+    on. Anything else (a pool that cannot be restarted, a lost Dask scheduler, a worker that
+    runs another model or machine, a shard that cannot be written) stops the sweep; finished
+    runs stay on disk. Returns how many failed."""
     failures = 0
     bar = tqdm(total=len(jobs), desc="sweep", unit="run", disable=not progress)
     try:
@@ -283,7 +271,7 @@ def execute(jobs: list[Job], executor: Executor, workers: int, writer: ShardWrit
                 writer.fail(job.key, getattr(outcome, "traceback", None) or outcome.cause)
                 failures += 1
             else:
-                writer.add(result_rows(job, outcome))
+                writer.add(result_rows(job, check_result(outcome)))
             bar.update(1)
     finally:
         writer.flush()
