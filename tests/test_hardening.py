@@ -336,18 +336,22 @@ def sweep_started_as_if(tmp_path: Path, scenarios_dir: Path, edit) -> Path:
     return out
 
 
-def test_resume_refuses_another_numpy_simd_level(
-        tmp_path: Path, scenarios_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # numpy's exp and log round differently with and without AVX-512: a sweep resumed on a
-    # CPU of another SIMD level would mix two sets of numbers for the same seeds
-    def other_cpu(info: dict) -> None:
-        assert info["versions"]["numpy_simd"].split()[0]  # the baseline, at least
-        info["versions"]["numpy_simd"] = "another-cpu"
-    out = sweep_started_as_if(tmp_path, scenarios_dir, other_cpu)
+@pytest.mark.parametrize(("key", "name"), [("numpy_simd", "numpy's SIMD level"),
+                                           ("libc", "the C library")])
+def test_resume_refuses_another_numpy_simd_level_or_c_library(
+        tmp_path: Path, scenarios_dir: Path, capsys: pytest.CaptureFixture[str], key: str,
+        name: str) -> None:
+    # numpy's exp and log round differently with and without AVX-512 (and the C library's,
+    # which numpy's draws call, may differ between versions): a sweep resumed on another
+    # machine would mix two sets of numbers for the same seeds
+    def other_machine(info: dict) -> None:
+        assert info["versions"][key].split()[0]  # recorded: numpy's baseline, glibc's name
+        info["versions"][key] = "another-machine"
+    out = sweep_started_as_if(tmp_path, scenarios_dir, other_machine)
     capsys.readouterr()
     assert call(["sweep", "--resume", str(out), "--quiet"]) == 2
     line = one_error_line(capsys)
-    assert "the machine changed" in line and "numpy's SIMD level another-cpu is now" in line
+    assert "the machine changed" in line and f"{name} another-machine is now" in line
     assert "--allow-code-change" in line
 
 

@@ -74,11 +74,22 @@ def test_a_worker_with_another_model_or_library_refuses_the_job(changed: dict,
         run_job(job(**changed))
     assert str(refused.value).startswith(
         f"worker {socket.gethostname()}'s {kind} is not the driver's ({named}")
+    fix = "one system image" if kind == "machine" else "install the driver's resettle"
+    assert fix in str(refused.value)
 
 
-def test_resettles_own_version_is_not_compared_when_the_digests_agree() -> None:
-    # a tree on PYTHONPATH has no installed metadata, but the digest says it is the same code
-    assert len(run_job(job(versions={"resettle": "not installed"})).monthly) == 3
+def test_what_a_run_does_not_depend_on_is_not_compared() -> None:
+    # a tree on PYTHONPATH has no installed metadata, but the digest says it is the same code;
+    # matplotlib and pyarrow only draw and store results; the host only names the worker
+    others = {"resettle": "not installed", "matplotlib": "0.1", "pyarrow": "0.1"}
+    assert len(run_job(job(versions=others, host="elsewhere")).monthly) == 3
+
+
+def test_a_job_from_a_driver_too_old_to_say_what_it_runs_is_refused() -> None:
+    old = job()
+    del old.__dict__["made_under"]  # as a Job pickled by a resettle from before the check
+    with pytest.raises(WorkerMismatch, match="the driver's resettle is older than the worker"):
+        run_job(old)
 
 
 def test_the_ema_adapter_refuses_on_a_worker_unlike_its_maker() -> None:
@@ -128,7 +139,8 @@ def test_the_refusal_keeps_another_table_out(monkeypatch: pytest.MonkeyPatch) ->
     with without_avx512(monkeypatch) as pool:
         there = pool.submit(made_here).result()
         made_there = dataclasses.replace(job(months=12), made_under=there)
-        with pytest.raises(WorkerMismatch, match="a worker's machine is not the driver's"):
+        with pytest.raises(WorkerMismatch, match=f"worker {socket.gethostname()}'s machine "
+                                                 "is not the driver's"):
             check_result(pool.submit(run_job, made_there).result())  # the driver's own check
         table = pool.submit(run_job, made_there).result().monthly
         assert not table.equals(run_job(job(months=12)).monthly)

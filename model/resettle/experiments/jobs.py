@@ -5,11 +5,11 @@ hand them to :func:`run_job`, in this process or on any ``concurrent.futures`` e
 (``resettle.experiments.executors``). Seeds are drawn before jobs are made, so a job's result
 does not depend on where or when it runs — provided the worker runs the same model on the same
 kind of machine as the process that made the job: a job carries what it was made under
-(``made_under``: the model's source digest, the versions, numpy's SIMD level), and a worker
-where any of these differs refuses it (:class:`WorkerMismatch`) rather than give the seed other
-numbers (a Dask cluster with a stale install on a node, or with CPUs of two SIMD levels); the
-driver checks what each result says it was run with (:func:`check_result`), which catches a
-worker too old to check.
+(``made_under``: the model's source digest, the versions, numpy's SIMD level, the C library),
+and a worker where any of these differs refuses it (:class:`WorkerMismatch`) rather than give
+the seed other numbers (a Dask cluster with a stale install on a node, or with CPUs of two SIMD
+levels); the driver checks what each result says it was run with (:func:`check_result`),
+which catches a worker too old to check.
 """
 
 from __future__ import annotations
@@ -71,9 +71,9 @@ def run_job(job: Job) -> JobResult:
 
     The model is imported here, in the process that runs the job: a driver that hands its
     jobs to worker processes never imports it (its start-up stays short)."""
+    check_worker(job)  # before the import: a stale worker may not import the model at all
     from resettle.sim.model import CommunityModel
 
-    check_worker(job)
     scenario = job.scenario.replace(**dict(job.overrides)) if job.overrides else job.scenario
     model = CommunityModel(scenario, rng=job.seed, replication=job.replication)
     table = model.run(months=job.months)
@@ -93,32 +93,39 @@ class WorkerMismatch(RunFailure):
 
 
 REMEDY = {"model": "install the driver's resettle and package versions on every worker",
-          "machine": "run the workers on CPUs of the driver's SIMD level, or the command where "
-                     "the workers' kind of CPU is, or set NPY_DISABLE_CPU_FEATURES on each "
-                     "process so that all run at one level"}
+          "numpy_simd": "run the workers on CPUs of the driver's SIMD level, or the command "
+                        "where the workers' kind of CPU is, or set NPY_DISABLE_CPU_FEATURES on "
+                        "each process so that all run at one level",
+          "libc": "run the driver and the workers on one system image (the same C library)"}
 
 
 def check_worker(job: Job) -> None:
     """Raise :class:`WorkerMismatch` if this process does not run what ``job`` was made under:
     its seed would give other numbers here than where it was made."""
-    found = code_difference(job.made_under, joined="is, on this worker,")
+    made_under = getattr(job, "made_under", None)  # absent from a job an older driver made
+    if made_under is None:
+        raise WorkerMismatch(f"worker {socket.gethostname()} got a job that does not say what "
+                             "its driver runs: the driver's resettle is older than the "
+                             "worker's; install one resettle on the driver and every worker")
+    found = code_difference(made_under, joined="is, on this worker,")
     if found is not None:
-        kind, detail = found
+        kind, key, detail = found
         raise WorkerMismatch(f"worker {socket.gethostname()}'s {kind} is not the driver's "
-                             f"({detail}); {REMEDY[kind]}")
+                             f"({detail}); {REMEDY[key]}")
 
 
 def check_result(result: JobResult) -> JobResult:
     """``result``, checked in the driver: it must come from a worker that runs what this
     process runs (a worker whose resettle predates the check cannot refuse a job itself)."""
-    if result.made_by is None:
+    made_by = getattr(result, "made_by", None)
+    if made_by is None:
         raise WorkerMismatch("a worker returned a run without saying what it runs: its "
                              f"resettle is older than the driver's; {REMEDY['model']}")
-    found = code_difference(result.made_by, joined="is, on the driver,")
+    found = code_difference(made_by, joined="is, on the driver,")
     if found is not None:
-        kind, detail = found
-        raise WorkerMismatch(f"a worker's {kind} is not the driver's ({detail}); "
-                             f"{REMEDY[kind]}")
+        kind, key, detail = found
+        raise WorkerMismatch(f"worker {made_by.get('host', '?')}'s {kind} is not the "
+                             f"driver's ({detail}); {REMEDY[key]}")
     return result
 
 

@@ -14,6 +14,7 @@ import hashlib
 import importlib
 import json
 import platform
+import socket
 import subprocess
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -145,47 +146,51 @@ def now() -> str:
 def made_here() -> dict:
     """What a run's numbers depend on in this process besides its inputs, under the keys of a
     provenance record: the model's source digest and git commit, and the versions (numpy's
-    SIMD level and the C library among them). One dict per process, shared by every job made
-    here: read it, do not change it."""
+    SIMD level and the C library among them); and the host, to name it in messages. One dict
+    per process, shared by every job made here: read it, do not change it."""
     return {"source_digest": source_digest(), "git_commit": git_commit(),
-            "versions": versions()}
+            "versions": versions(), "host": socket.gethostname()}
 
 
+# the versions a run's numbers depend on (matplotlib and pyarrow only draw and store them)
+RUN_PACKAGES = ("python", "mesa", "numpy", "scipy", "numba", "pandas", "networkx")
 MACHINE_KEYS = {"numpy_simd": "numpy's SIMD level", "libc": "the C library"}
 MACHINE_EFFECT = {"numpy_simd": "numpy's exp and log round differently there",
                   "libc": "its exp and log, which numpy's draws call, may round differently"}
 
 
-def code_difference(record: dict, joined: str = "is now") -> tuple[str, str] | None:
+def code_difference(record: dict, joined: str = "is now") -> tuple[str, str, str] | None:
     """How what runs in this process differs from what ``record`` (a provenance record, or
-    :func:`made_here` of another process) was made with: ``("model", detail)`` for its source
-    digest or a package's version, ``("machine", detail)`` for numpy's SIMD level or the C
-    library, None for no difference. ``joined`` joins the recorded value to this process's
-    in the detail. A key the record lacks (an older record) is not compared."""
+    :func:`made_here` of another process) was made with, as (kind, key, detail): kind
+    ``model`` (key ``model``) for its source digest or a run package's version, kind
+    ``machine`` for numpy's SIMD level (key ``numpy_simd``) or the C library (``libc``); None
+    for no difference. ``joined`` joins the recorded value to this process's in the detail.
+    A key the record lacks (an older record) is not compared."""
     found = model_difference(record, joined)
     if found:
-        return "model", found
+        return "model", "model", found
     recorded, here = record.get("versions", {}), versions()
     for key, name in MACHINE_KEYS.items():
         if key in recorded and recorded[key] != here[key]:
-            return "machine", (f"{name} {recorded[key]} {joined} {here[key]}: "
-                               f"{MACHINE_EFFECT[key]}, so a seed's runs differ")
+            return "machine", key, (f"{name} {recorded[key]} {joined} {here[key]}: "
+                                    f"{MACHINE_EFFECT[key]}, so a seed's runs differ")
     return None
 
 
 def model_difference(record: dict, joined: str = "is now") -> str | None:
     """How the model running in this process differs from the one ``record`` was made with:
-    its source digest, or a package's version (None: no difference). The digest identifies
-    resettle itself, whatever version its metadata says (a tree on ``PYTHONPATH`` has none)."""
+    its source digest, or the version of a package a run uses (None: no difference). The
+    digest identifies resettle itself, whatever version its metadata says (a tree on
+    ``PYTHONPATH`` has none)."""
     recorded = record.get("source_digest")
     if recorded is None:
-        return "it records no source digest: it was made by an older resettle"
+        return "the record has no source digest: an older resettle made it"
     current = source_digest()
     if recorded != current:
         return (f"source digest {recorded[:12]}… {joined} {current[:12]}…; git commit "
                 f"{record.get('git_commit')} {joined} {git_commit()}")
-    installed = versions()
-    for package, version in record.get("versions", {}).items():  # the digest names resettle
-        if package not in {*MACHINE_KEYS, "resettle"} and installed.get(package) != version:
-            return f"{package} {version} {joined} {installed.get(package)}"
+    installed, versions_then = versions(), record.get("versions", {})
+    for package in RUN_PACKAGES:
+        if package in versions_then and installed.get(package) != versions_then[package]:
+            return f"{package} {versions_then[package]} {joined} {installed.get(package)}"
     return None

@@ -153,7 +153,7 @@ def sweep_change(started: dict) -> str | None:
     (its source digest, a package's version) or the machine (numpy's SIMD level); None: no
     difference."""
     found = code_difference(started)
-    return None if found is None else f"the {found[0]} changed since the sweep started ({found[1]})"
+    return None if found is None else f"the {found[0]} changed since the sweep started ({found[2]})"
 
 
 def sweep_record(out: Path) -> dict:
