@@ -92,7 +92,8 @@ class WorkerMismatch(RunFailure):
     fault of the set-up, not of one run, so it stops a sweep (finished runs are kept)."""
 
 
-REMEDY = {"model": "install the driver's resettle and package versions on every worker",
+REMEDY = {"model": "install the driver's resettle and package versions on every worker (in a "
+                   "notebook whose resettle was edited after it was first used: restart it)",
           "numpy_simd": "run the workers on CPUs of the driver's SIMD level, or the command "
                         "where the workers' kind of CPU is, or set NPY_DISABLE_CPU_FEATURES on "
                         "each process so that all run at one level",

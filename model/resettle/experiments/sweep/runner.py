@@ -150,8 +150,8 @@ def reopen(out: Path, spec: SweepSpec | None,
 
 def sweep_change(started: dict) -> str | None:
     """How what runs now differs from what a sweep started with, as a clause naming the model
-    (its source digest, a package's version) or the machine (numpy's SIMD level); None: no
-    difference."""
+    (its source digest, a package's version) or the machine (numpy's SIMD level, the C
+    library); None: no difference."""
     found = code_difference(started)
     return None if found is None else f"the {found[0]} changed since the sweep started ({found[2]})"
 
