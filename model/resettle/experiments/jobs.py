@@ -108,11 +108,7 @@ def check_worker(job: Job) -> None:
         raise WorkerMismatch(f"worker {socket.gethostname()} got a job that does not say what "
                              "its driver runs: the driver's resettle is older than the "
                              "worker's; install one resettle on the driver and every worker")
-    found = code_difference(made_under, joined="is, on this worker,")
-    if found is not None:
-        kind, key, detail = found
-        raise WorkerMismatch(f"worker {socket.gethostname()}'s {kind} is not the driver's "
-                             f"({detail}); {REMEDY[key]}")
+    refuse_if_different(made_under, "is, on this worker,", socket.gethostname())
 
 
 def check_result(result: JobResult) -> JobResult:
@@ -122,12 +118,18 @@ def check_result(result: JobResult) -> JobResult:
     if made_by is None:
         raise WorkerMismatch("a worker returned a run without saying what it runs: its "
                              f"resettle is older than the driver's; {REMEDY['model']}")
-    found = code_difference(made_by, joined="is, on the driver,")
+    refuse_if_different(made_by, "is, on the driver,", made_by.get("host", "?"))
+    return result
+
+
+def refuse_if_different(record: dict, joined: str, host: str) -> None:
+    """Raise :class:`WorkerMismatch`, naming worker ``host``, the difference and its fix, if
+    this process does not run what ``record`` says."""
+    found = code_difference(record, joined=joined)
     if found is not None:
         kind, key, detail = found
-        raise WorkerMismatch(f"worker {made_by.get('host', '?')}'s {kind} is not the "
-                             f"driver's ({detail}); {REMEDY[key]}")
-    return result
+        raise WorkerMismatch(f"worker {host}'s {kind} is not the driver's ({detail}); "
+                             f"{REMEDY[key]}")
 
 
 @dataclass
